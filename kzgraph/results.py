@@ -1,0 +1,301 @@
+"""Writers for query results: a readable table and the W3C result formats.
+
+SELECT: ``table``, ``csv``, ``tsv`` (SPARQL 1.1 Query Results CSV and TSV Formats),
+``json`` (SPARQL 1.1 Query Results JSON Format), ``xml`` (SPARQL Query Results XML
+Format). ASK: ``table``, ``json``, ``xml`` (CSV and TSV define no ASK result).
+CONSTRUCT / DESCRIBE: ``ttl``, ``nt``, ``jsonld``.
+
+Every writer returns bytes, so CSV keeps its CRLF line ends on every platform.
+SELECT rows keep the query's order; graph output is sorted, so it is deterministic.
+No rdflib here: this is on the query path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Callable
+
+import pyoxigraph as ox
+
+from kzgraph.errors import UsageError
+from kzgraph.sparql import Result, Term
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+ASK_FORMATS = ("table", "json", "xml")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+# characters XML 1.0 cannot carry at all, even escaped
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
+
+
+def default_prefixes() -> dict[str, str]:
+    """The project's prefixes (`kzgraph.iris.PREFIXES`)."""
+    from kzgraph import iris
+
+    return dict(iris.PREFIXES)
+
+
+# ---------------------------------------------------------------- compact text
+
+
+def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
+    """Show an IRI as prefix:local where a prefix fits, else as <iri>."""
+    best = ""
+    best_prefix = None
+    for prefix, ns in prefixes.items():
+        if ns and iri.startswith(ns) and len(ns) > len(best):
+            local = iri[len(ns) :]
+            if local == "" or _PN_LOCAL.match(local):
+                best, best_prefix = ns, prefix
+    if best_prefix is not None:
+        return f"{best_prefix}:{iri[len(best):]}"
+    return f"<{iri}>"
+
+
+def compact_term(term: Term | None, prefixes: dict[str, str]) -> str:
+    """A short human-readable rendering of a term (for tables)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact_iri(term.value, prefixes)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _cell(text: str) -> str:
+    # one row per line: show line breaks and tabs instead of breaking the table
+    return text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
+
+
+def write_table(result: Result, prefixes: dict[str, str] | None = None) -> bytes:
+    """An aligned text table (SELECT) or true/false (ASK)."""
+    if result.kind == "ask":
+        return b"true\n" if result.boolean else b"false\n"
+    _require_select(result, "table")
+    prefixes = default_prefixes() if prefixes is None else prefixes
+    header = list(result.variables)
+    body = [[_cell(compact_term(t, prefixes)) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in body)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- CSV / TSV
+
+
+def _require_select(result: Result, fmt: str) -> None:
+    if result.kind == "ask" and fmt in ("csv", "tsv"):
+        raise UsageError(
+            f"--format {fmt} is not available for ASK: the SPARQL CSV/TSV formats define "
+            "no ASK result; use table, json or xml"
+        )
+    if result.kind != "select" and not (result.kind == "ask" and fmt in ASK_FORMATS):
+        allowed = ", ".join(GRAPH_FORMATS if result.kind == "graph" else SELECT_FORMATS)
+        raise UsageError(f"--format {fmt} does not fit a {result.kind.upper()} result; use one of {allowed}")
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def write_csv(result: Result) -> bytes:
+    """SPARQL 1.1 CSV: header without '?', CRLF, IRIs bare, literals lexical, RFC 4180 quoting."""
+    _require_select(result, "csv")
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow([_csv_value(t) for t in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _tsv_value(term: Term | None) -> str:
+    # pyoxigraph's str() is N-Triples syntax (a subset of Turtle); it escapes
+    # \t, \n, \r and " inside literals, as the TSV format requires
+    return "" if term is None else str(term)
+
+
+def write_tsv(result: Result) -> bytes:
+    """SPARQL 1.1 TSV: header with '?var', terms in Turtle syntax, LF line ends."""
+    _require_select(result, "tsv")
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines.extend("\t".join(_tsv_value(t) for t in row) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        obj = {"type": "literal", "value": term.value}
+        if term.language:
+            obj["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            obj["datatype"] = term.datatype.value
+        return obj
+    raise UsageError(f"cannot write {term!r} in the SPARQL JSON results format")
+
+
+def write_json(result: Result) -> bytes:
+    """SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
+    if result.kind == "ask":
+        obj: dict = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        _require_select(result, "json")
+        bindings = []
+        for row in result.rows:
+            bindings.append({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None})
+        obj = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- XML
+
+
+def _xml_text(s: str) -> str:
+    if _XML_INVALID.search(s):
+        raise UsageError("a value contains a control character XML 1.0 cannot carry; use --format json")
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(s: str) -> str:
+    return _xml_text(s).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        # \r would be normalized away by XML parsers: keep it as a character reference
+        value = _xml_text(term.value).replace("\r", "&#13;")
+        if term.language:
+            return f'<literal xml:lang="{_xml_attr(term.language)}">{value}</literal>'
+        if term.datatype.value != XSD_STRING:
+            return f'<literal datatype="{_xml_attr(term.datatype.value)}">{value}</literal>'
+        return f"<literal>{value}</literal>"
+    raise UsageError(f"cannot write {term!r} in the SPARQL XML results format")
+
+
+def write_xml(result: Result) -> bytes:
+    """SPARQL Query Results XML Format (SELECT or ASK)."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">']
+    if result.kind == "ask":
+        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
+    else:
+        _require_select(result, "xml")
+        out.append("  <head>")
+        out += [f'    <variable name="{_xml_attr(v)}"/>' for v in result.variables]
+        out += ["  </head>", "  <results>"]
+        for row in result.rows:
+            out.append("    <result>")
+            for v, t in zip(result.variables, row):
+                if t is not None:
+                    out.append(f'      <binding name="{_xml_attr(v)}">{_xml_term(t)}</binding>')
+            out.append("    </result>")
+        out.append("  </results>")
+    out.append("</sparql>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- graphs
+
+
+def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal) and term.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in sorted(prefixes.items()) if ns and any(i.startswith(ns) for i in iris)}
+
+
+def write_graph(result: Result, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """CONSTRUCT / DESCRIBE triples as Turtle, N-Triples or JSON-LD, sorted."""
+    if result.kind != "graph":
+        allowed = ", ".join(SELECT_FORMATS if result.kind == "select" else ASK_FORMATS)
+        raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; for {result.kind.upper()} use one of {allowed}")
+    triples = sorted(set(result.triples), key=_sort_key)
+    if fmt == "nt":
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    prefixes = default_prefixes() if prefixes is None else prefixes
+    used = _used_prefixes(triples, prefixes)
+    if fmt == "ttl":
+        data = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8")
+        # pyoxigraph does not promise an order for @prefix lines: write them sorted
+        body = [ln for ln in data.splitlines(keepends=True) if not ln.startswith("@prefix ")]
+        head = [f"@prefix {p}: <{ns}> .\n" for p, ns in used.items()]
+        if head and body:
+            head.append("\n")
+        return "".join(head + body).encode("utf-8")
+    if fmt == "jsonld":
+        data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=used) or b"[]"
+        doc = json.loads(data)
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    raise UsageError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+
+
+# ---------------------------------------------------------------- dispatch
+
+_WRITERS: dict[str, Callable[[Result], bytes]] = {
+    "csv": write_csv,
+    "tsv": write_tsv,
+    "json": write_json,
+    "xml": write_xml,
+}
+
+
+def default_format(result: Result) -> str:
+    """`table` for SELECT/ASK, `ttl` for CONSTRUCT/DESCRIBE."""
+    return "ttl" if result.kind == "graph" else "table"
+
+
+def render(result: Result, fmt: str | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+    """Write a result in the named format (None picks the default for its kind)."""
+    fmt = fmt or default_format(result)
+    if fmt in GRAPH_FORMATS:
+        return write_graph(result, fmt, prefixes)
+    if result.kind == "graph":
+        raise UsageError(
+            f"--format {fmt} is for SELECT/ASK results; a CONSTRUCT/DESCRIBE result is written as "
+            + ", ".join(GRAPH_FORMATS)
+        )
+    if fmt == "table":
+        return write_table(result, prefixes)
+    if fmt in _WRITERS:
+        return _WRITERS[fmt](result)
+    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(SELECT_FORMATS + GRAPH_FORMATS)}")

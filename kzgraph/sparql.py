@@ -1,0 +1,407 @@
+"""Read-only SPARQL over the catalogue (pyoxigraph), with parameter binding.
+
+Safety rules enforced here, before anything runs:
+
+- only queries run: an update (``INSERT``, ``DELETE``, ``LOAD``, ...) is refused
+  (pyoxigraph's ``Store.query`` cannot run one anyway, but we say why);
+- ``SERVICE`` is refused unless the caller allows it, because pyoxigraph would
+  really send the sub-query over HTTP;
+- ``FROM`` / ``FROM NAMED`` never read a file or URL: pyoxigraph takes their IRIs
+  as names of graphs in the store, and the catalogue has only the default graph,
+  so ``FROM <file:///etc/passwd>`` queries an empty graph;
+- parameters are bound by replacing a declared ``VALUES ?name { UNDEF }`` block
+  with a term serialized by pyoxigraph (never user text pasted into the query).
+
+This module must not import rdflib: the query path stays fast.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Union
+
+import pyoxigraph as ox
+
+from kzgraph import iris
+from kzgraph.errors import InputError, RuntimeFailure, UsageError
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+# things and vocabulary concepts a slug may name
+SLUG_BASES = (iris.ID, iris.VOCAB)
+XSD = iris.XSD
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Result:
+    """A materialized query result: SELECT rows, an ASK boolean, or graph triples."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+def materialize(raw: Any) -> Result:
+    """Turn a pyoxigraph query result into a `Result` (reads the iterator once)."""
+    if isinstance(raw, ox.QueryBoolean):
+        return Result("ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        names = [v.value for v in raw.variables]
+        rows = [tuple(sol[name] for name in names) for sol in raw]
+        return Result("select", variables=names, rows=rows)
+    if isinstance(raw, ox.QueryTriples):
+        return Result("graph", triples=list(raw))
+    raise RuntimeFailure(f"unexpected query result type {type(raw).__name__}")
+
+
+# ---------------------------------------------------------------- tokenizer
+
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_VAR = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\U000effff]+")
+# No "." inside words: splitting a prefixed name like ex:a.b at the dot can only
+# make the SERVICE check stricter, while keeping it would hide `true.SERVICE`.
+_WORD = re.compile(r"[A-Za-z_\u00c0-\U000effff][A-Za-z0-9_\-:\u00b7\u00c0-\U000effff]*|:[A-Za-z0-9_\-:\u00c0-\U000effff]*")
+_LONG_STRING = re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"", re.S)
+_STRING = re.compile(r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\"")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "iri" | "string" | "var" | "word" | "punct"
+    value: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split SPARQL text into coarse tokens, skipping comments.
+
+    Only precise enough to find keywords outside strings, IRIs and comments;
+    the real parser is pyoxigraph's.
+    """
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        m = None
+        kind = "punct"
+        if c == "<":
+            m = _IRI.match(text, i)
+            kind = "iri"
+        elif c in "'\"":
+            m = _LONG_STRING.match(text, i) or _STRING.match(text, i)
+            kind = "string"
+        elif c in "?$":
+            m = _VAR.match(text, i)
+            kind = "var"
+        elif c.isalpha() or c in "_:":
+            m = _WORD.match(text, i)
+            kind = "word"
+        if m is None or m.end() == i:
+            tokens.append(Token("punct", c, i, i + 1))
+            i += 1
+            continue
+        tokens.append(Token(kind, m.group(), i, m.end()))
+        i = m.end()
+    return tokens
+
+
+def query_operation(text: str) -> str | None:
+    """Return the operation keyword (SELECT, INSERT, ...) after the prologue, upper-cased."""
+    for tok in tokenize(text):
+        if tok.kind != "word":
+            continue
+        word = tok.value.upper()
+        if word in ("BASE", "PREFIX") or word.endswith(":"):
+            continue
+        return word
+    return None
+
+
+def check_query(text: str, *, allow_service: bool = False) -> None:
+    """Refuse updates and (unless allowed) SERVICE, before anything is executed."""
+    tokens = tokenize(text)
+    op = query_operation(text)
+    if op in UPDATE_KEYWORDS:
+        raise UsageError(f"updates are not allowed: kzgraph query is read-only (found {op})")
+    if not allow_service:
+        for tok in tokens:
+            if tok.kind == "word" and tok.value.upper() == "SERVICE":
+                line, col = _line_col(text, tok.start)
+                raise UsageError(
+                    f"SERVICE (federated query) at {line}:{col} is refused: it would fetch "
+                    "from the network; pass --allow-service to permit it"
+                )
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def _values_blocks(text: str) -> dict[str, tuple[int, int]]:
+    """Find `VALUES ?name { UNDEF }` blocks: name -> (start, end) offsets in text."""
+    toks = tokenize(text)
+    found: dict[str, tuple[int, int]] = {}
+    for k in range(len(toks) - 4):
+        a, v, lb, u, rb = toks[k : k + 5]
+        if (
+            a.kind == "word"
+            and a.value.upper() == "VALUES"
+            and v.kind == "var"
+            and lb.value == "{"
+            and u.kind == "word"
+            and u.value.upper() == "UNDEF"
+            and rb.value == "}"
+        ):
+            found.setdefault(v.value[1:], (a.start, rb.end))
+    return found
+
+
+def declared_parameters(text: str) -> list[str]:
+    """Names of the parameters a query declares with `VALUES ?name { UNDEF }`, in order."""
+    return list(_values_blocks(text))
+
+
+def term_to_sparql(term: Term) -> str:
+    """Serialize a bindable term in N-Triples syntax (valid SPARQL)."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
+    raise UsageError(f"only IRIs and literals can be bound to parameters, not {term!r}")
+
+
+def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
+    """Replace each `VALUES ?name { UNDEF }` block named in bindings with the bound term."""
+    blocks = _values_blocks(text)
+    for name in bindings:
+        if name not in blocks:
+            declared = ", ".join(sorted(blocks)) or "none"
+            raise UsageError(
+                f"unknown parameter {name!r}: the query declares {declared} "
+                "(a parameter is declared as VALUES ?name { UNDEF } in the WHERE clause)"
+            )
+    # replace from the end so earlier offsets stay valid
+    for name, (start, end) in sorted(blocks.items(), key=lambda kv: -kv[1][0]):
+        if name in bindings:
+            text = text[:start] + f"VALUES ?{name} {{ {term_to_sparql(bindings[name])} }}" + text[end:]
+    return text
+
+
+_ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*(/[a-z0-9][a-z0-9\-]*)?$")
+_KINDS = ("auto", "iri", "string", "integer", "decimal", "year", "lang", "boolean")
+
+
+def make_iri(value: str) -> ox.NamedNode:
+    """Validate an absolute IRI (angle brackets optional) into a NamedNode."""
+    v = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+    try:
+        return ox.NamedNode(v)
+    except ValueError as e:
+        raise UsageError(f"not a valid absolute IRI: {value!r} ({e})") from None
+
+
+def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
+    """IRIs in the store under the kzgraph id/ or vocab/ namespaces ending in /slug."""
+    if not _SLUG.match(slug):
+        return []
+    suffix = "/" + slug
+    found: set[str] = set()
+    for quad in store.quads_for_pattern(None, None, None):
+        for t in (quad.subject, quad.object):
+            if isinstance(t, ox.NamedNode) and t.value.endswith(suffix) and t.value.startswith(SLUG_BASES):
+                found.add(t.value)
+    return [ox.NamedNode(v) for v in sorted(found)]
+
+
+def parse_param_value(
+    raw: str,
+    kind: str = "auto",
+    *,
+    store: ox.Store | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> Term:
+    """Validate user text into a pyoxigraph term for a parameter of the given kind.
+
+    ``iri``: an absolute IRI, ``prefix:local`` with a known prefix, or a slug of a
+    catalogue thing or vocabulary concept (``violence`` or ``topic/violence``).
+    ``auto``: an IRI if the text is one (or a known slug), else a plain string.
+    """
+    if kind not in _KINDS:
+        raise UsageError(f"unknown parameter kind {kind!r}; expected one of {', '.join(_KINDS)}")
+    if kind in ("string", "lang"):
+        return ox.Literal(raw)
+    if kind in ("integer", "year", "decimal", "boolean"):
+        dt = {"integer": "integer", "year": "integer", "decimal": "decimal", "boolean": "boolean"}[kind]
+        pattern = {
+            "integer": r"^[+-]?\d+$",
+            "decimal": r"^[+-]?(\d+(\.\d*)?|\.\d+)$",
+            "boolean": r"^(true|false)$",
+        }[dt]
+        if not re.match(pattern, raw):
+            raise UsageError(f"not a valid {kind}: {raw!r}")
+        return ox.Literal(raw, datatype=ox.NamedNode(XSD + dt))
+    # iri or auto
+    if raw.startswith("<") and raw.endswith(">"):
+        return make_iri(raw)
+    if prefixes and ":" in raw:
+        prefix, local = raw.split(":", 1)
+        if prefix in prefixes and not local.startswith("//"):
+            return make_iri(prefixes[prefix] + local)
+    if store is not None and _SLUG.match(raw):
+        hits = resolve_slug(store, raw)
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            listed = ", ".join(h.value for h in hits)
+            raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
+    if _ABS_IRI.match(raw) and ("//" in raw or raw.startswith(("urn:", "mailto:"))):
+        return make_iri(raw)
+    if kind == "iri":
+        raise UsageError(
+            f"{raw!r} is not an absolute IRI, a known prefixed name, or the slug of anything in the catalogue"
+        )
+    return ox.Literal(raw)
+
+
+# ---------------------------------------------------------------- engines
+
+
+class QueryEngine(Protocol):
+    """Anything that answers a (checked, bound) SPARQL query with a `Result`."""
+
+    def query(self, text: str) -> Result: ...
+
+
+def _syntax_error(e: BaseException) -> InputError:
+    msg = str(e)
+    m = re.search(r"error at (\d+):(\d+)", msg)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        detail = msg[m.end() :].lstrip(": ") or "syntax error"
+        return InputError(f"SPARQL syntax error at line {line}, column {col}: {detail}", line=line, column=col)
+    return InputError(f"SPARQL syntax error: {msg}")
+
+
+def _run_in_store(store: ox.Store, text: str) -> Result:
+    try:
+        return materialize(store.query(text))
+    except SyntaxError as e:
+        raise _syntax_error(e) from None
+    except OSError as e:
+        raise RuntimeFailure(f"query failed: {e}") from None
+
+
+def _child(store: ox.Store | None, nquads: bytes | None, text: str, conn: Any) -> None:
+    try:
+        if store is None:
+            store = ox.Store()
+            if nquads:
+                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        result = _run_in_store(store, text)
+        conn.send(("ok", result))
+    except (InputError, RuntimeFailure) as e:
+        conn.send(("error", type(e).__name__, str(e), getattr(e, "line", None), getattr(e, "column", None)))
+    except BaseException as e:  # report anything else instead of dying silently
+        conn.send(("error", "RuntimeFailure", f"query failed: {e}", None, None))
+    finally:
+        conn.close()
+
+
+class StoreEngine:
+    """The embedded engine: a pyoxigraph `Store`, optionally with a time limit."""
+
+    def __init__(self, store: ox.Store, timeout: float | None = None) -> None:
+        self.store = store
+        self.timeout = timeout
+
+    def query(self, text: str) -> Result:
+        if not self.timeout:
+            return _run_in_store(self.store, text)
+        return self._query_in_child(text, self.timeout)
+
+    def _query_in_child(self, text: str, timeout: float) -> Result:
+        # A signal cannot interrupt pyoxigraph's native evaluation; a child process can be killed.
+        if "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            args = (self.store, None, text)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            data = self.store.dump(format=ox.RdfFormat.N_QUADS)
+            args = (None, data, text)
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(*args, child), daemon=True)
+        proc.start()
+        child.close()
+        try:
+            if not parent.poll(timeout):
+                raise RuntimeFailure(
+                    f"query timed out after {timeout:g} s; simplify it or raise --timeout"
+                )
+            try:
+                msg = parent.recv()
+            except EOFError:
+                raise RuntimeFailure(
+                    f"the query process ended without an answer (exit code {proc.exitcode})"
+                ) from None
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(5)
+            parent.close()
+        if msg[0] == "ok":
+            return msg[1]
+        _, kind, message, line, column = msg
+        if kind == "InputError":
+            raise InputError(message, line=line, column=column)
+        raise RuntimeFailure(message)
+
+
+def engine_for(target: Any, timeout: float | None = None) -> QueryEngine:
+    """An engine for a Store, a Catalogue (anything with `.store`) or an engine."""
+    if isinstance(target, ox.Store):
+        return StoreEngine(target, timeout)
+    store = getattr(target, "store", None)
+    if isinstance(store, ox.Store):
+        return StoreEngine(store, timeout)
+    if hasattr(target, "query"):
+        return target
+    raise TypeError(f"cannot query a {type(target).__name__}")
+
+
+def run_query(
+    store_or_catalogue: Any,
+    text: str,
+    *,
+    bindings: dict[str, Term] | None = None,
+    allow_service: bool = False,
+    timeout: float | None = None,
+) -> Result:
+    """Check, bind and run a read-only SPARQL query; return the materialized result."""
+    check_query(text, allow_service=allow_service)
+    if bindings:
+        text = bind_parameters(text, bindings)
+    return engine_for(store_or_catalogue, timeout).query(text)
