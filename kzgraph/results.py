@@ -189,14 +189,25 @@ def _xml_attr(s: str) -> str:
     return _xml_text(s).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
+def _xml_edges(text: str) -> str:
+    core = text.strip(" \t\n")
+    if core == text:
+        return text
+    start = text.index(core) if core else len(text)
+    lead, trail = text[:start], text[start + len(core) :]
+    ref = lambda ws: "".join(f"&#{ord(c)};" for c in ws)  # noqa: E731
+    return ref(lead) + core + ref(trail)
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
-        # \r would be normalized away by XML parsers: keep it as a character reference
-        value = _xml_text(term.value).replace("\r", "&#13;")
+        # \r would be normalized away by XML parsers, and some readers (pyoxigraph's)
+        # trim text: write both as character references
+        value = _xml_edges(_xml_text(term.value).replace("\r", "&#13;"))
         if term.language:
             return f'<literal xml:lang="{_xml_attr(term.language)}">{value}</literal>'
         if term.datatype.value != XSD_STRING:

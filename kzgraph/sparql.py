@@ -206,7 +206,9 @@ def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
     # replace from the end so earlier offsets stay valid
     for name, (start, end) in sorted(blocks.items(), key=lambda kv: -kv[1][0]):
         if name in bindings:
-            text = text[:start] + f"VALUES ?{name} {{ {term_to_sparql(bindings[name])} }}" + text[end:]
+            # keep the line breaks of the block so error positions after it stay right
+            breaks = "\n" * text.count("\n", start, end)
+            text = text[:start] + f"VALUES ?{name} {{ {term_to_sparql(bindings[name])} }}{breaks}" + text[end:]
     return text
 
 
@@ -306,22 +308,24 @@ def _syntax_error(e: BaseException) -> InputError:
     return InputError(f"SPARQL syntax error: {msg}")
 
 
-def _run_in_store(store: ox.Store, text: str) -> Result:
+def _run_in_store(store: ox.Store, text: str, prefixes: dict[str, str] | None = None) -> Result:
     try:
-        return materialize(store.query(text))
+        return materialize(store.query(text, prefixes=prefixes or None))
     except SyntaxError as e:
         raise _syntax_error(e) from None
     except OSError as e:
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _child(store: ox.Store | None, nquads: bytes | None, text: str, conn: Any) -> None:
+def _child(
+    store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any
+) -> None:
     try:
         if store is None:
             store = ox.Store()
             if nquads:
                 store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        result = _run_in_store(store, text)
+        result = _run_in_store(store, text, prefixes)
         conn.send(("ok", result))
     except (InputError, RuntimeFailure) as e:
         conn.send(("error", type(e).__name__, str(e), getattr(e, "line", None), getattr(e, "column", None)))
@@ -332,26 +336,32 @@ def _child(store: ox.Store | None, nquads: bytes | None, text: str, conn: Any) -
 
 
 class StoreEngine:
-    """The embedded engine: a pyoxigraph `Store`, optionally with a time limit."""
+    """The embedded engine: a pyoxigraph `Store`, optionally with a time limit.
 
-    def __init__(self, store: ox.Store, timeout: float | None = None) -> None:
+    ``prefixes`` are predeclared for every query (a query's own PREFIX wins).
+    """
+
+    def __init__(
+        self, store: ox.Store, timeout: float | None = None, prefixes: dict[str, str] | None = None
+    ) -> None:
         self.store = store
         self.timeout = timeout
+        self.prefixes = prefixes
 
     def query(self, text: str) -> Result:
         if not self.timeout:
-            return _run_in_store(self.store, text)
+            return _run_in_store(self.store, text, self.prefixes)
         return self._query_in_child(text, self.timeout)
 
     def _query_in_child(self, text: str, timeout: float) -> Result:
         # A signal cannot interrupt pyoxigraph's native evaluation; a child process can be killed.
         if "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
-            args = (self.store, None, text)
+            args = (self.store, None, text, self.prefixes)
         else:
             ctx = multiprocessing.get_context("spawn")
             data = self.store.dump(format=ox.RdfFormat.N_QUADS)
-            args = (None, data, text)
+            args = (None, data, text, self.prefixes)
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child, args=(*args, child), daemon=True)
         proc.start()
@@ -380,13 +390,15 @@ class StoreEngine:
         raise RuntimeFailure(message)
 
 
-def engine_for(target: Any, timeout: float | None = None) -> QueryEngine:
+def engine_for(
+    target: Any, timeout: float | None = None, prefixes: dict[str, str] | None = None
+) -> QueryEngine:
     """An engine for a Store, a Catalogue (anything with `.store`) or an engine."""
     if isinstance(target, ox.Store):
-        return StoreEngine(target, timeout)
+        return StoreEngine(target, timeout, prefixes)
     store = getattr(target, "store", None)
     if isinstance(store, ox.Store):
-        return StoreEngine(store, timeout)
+        return StoreEngine(store, timeout, prefixes)
     if hasattr(target, "query"):
         return target
     raise TypeError(f"cannot query a {type(target).__name__}")
@@ -399,9 +411,15 @@ def run_query(
     bindings: dict[str, Term] | None = None,
     allow_service: bool = False,
     timeout: float | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> Result:
-    """Check, bind and run a read-only SPARQL query; return the materialized result."""
+    """Check, bind and run a read-only SPARQL query; return the materialized result.
+
+    ``prefixes`` are predeclared (e.g. ``iris.PREFIXES``); ``timeout`` runs the
+    query in a child process killed at the deadline. An engine passed in
+    directly keeps its own timeout and prefixes.
+    """
     check_query(text, allow_service=allow_service)
     if bindings:
         text = bind_parameters(text, bindings)
-    return engine_for(store_or_catalogue, timeout).query(text)
+    return engine_for(store_or_catalogue, timeout, prefixes).query(text)
