@@ -1,0 +1,58 @@
+"""Typed errors raised by library code; the CLI maps them to messages and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KzgraphError(Exception):
+    """Base class of every error kzgraph reports to a user."""
+
+    exit_code = 3
+
+
+class InputError(KzgraphError):
+    """An input file or path cannot be read or parsed."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class UsageError(KzgraphError):
+    """The command was called with options that cannot work."""
+
+    exit_code = 2
+
+
+class NotConforming(KzgraphError):
+    """The graph does not conform, or a check failed."""
+
+    exit_code = 1
+
+
+class RuntimeFailure(KzgraphError):
+    """A runtime or environment failure: timeout, unreachable server, broken install."""
+
+    exit_code = 3

@@ -1,0 +1,68 @@
+"""Namespace IRIs as plain strings, so that light code paths need not import rdflib."""
+
+from __future__ import annotations
+
+KZG = "https://w3id.org/kzgraph/ontology#"
+ID = "https://w3id.org/kzgraph/id/"
+VOCAB = "https://w3id.org/kzgraph/vocab/"
+
+LANG = "http://publications.europa.eu/resource/authority/language/"
+COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+FILETYPE = "http://publications.europa.eu/resource/authority/file-type/"
+SDG = "http://metadata.un.org/sdg/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+ORG = "http://www.w3.org/ns/org#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "http://schema.org/"
+DCTYPE = "http://purl.org/dc/dcmitype/"
+SH = "http://www.w3.org/ns/shacl#"
+DQV = "http://www.w3.org/ns/dqv#"
+
+# One concept scheme per name, each at VOCAB + name + "/".
+VOCAB_SCHEMES = (
+    "topic",
+    "orgtype",
+    "status",
+    "disagg",
+    "format",
+    "access",
+    "channel",
+    "section",
+    "region",
+    "place",
+    "gapkind",
+    "score",
+)
+
+PREFIXES: dict[str, str] = {
+    "kzg": KZG,
+    "id": ID,
+    "vocab": VOCAB,
+    **{scheme: f"{VOCAB}{scheme}/" for scheme in VOCAB_SCHEMES},
+    "lang": LANG,
+    "country": COUNTRY,
+    "filetype": FILETYPE,
+    "sdg": SDG,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "org": ORG,
+    "foaf": FOAF,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "dctype": DCTYPE,
+    "sh": SH,
+    "dqv": DQV,
+}

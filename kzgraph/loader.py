@@ -1,0 +1,501 @@
+"""Load RDF files into one store, strictly, remembering where each subject is described."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from kzgraph.errors import InputError
+from kzgraph.paths import Layout, display_path
+
+if TYPE_CHECKING:
+    import rdflib
+
+# Suffix -> pyoxigraph format. ".owl" is RDF/XML by convention; pyoxigraph does not guess it.
+RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+# Formats whose statements start with their subject, so the Turtle scan can locate subjects.
+_TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SUFFIX_LIST = ", ".join(RDF_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a subject is described: a file and a 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What one loaded file contributed."""
+
+    path: Path
+    format: str
+    triples: int
+    subjects: int
+
+
+@dataclass
+class Catalogue:
+    """The loaded graph: one pyoxigraph store plus where each subject came from.
+
+    The store is for SPARQL; it keeps values, not spellings (Oxigraph stores "01"^^xsd:integer
+    as 1). ``quads`` keeps every triple exactly as written, for conversion and rewriting.
+    """
+
+    store: ox.Store
+    files: list[Path]
+    locations: dict[str, Location]
+    duplicates: dict[str, list[Location]] = field(default_factory=dict)
+    file_info: list[FileInfo] = field(default_factory=list)
+    triple_count: int = 0
+    quads: list[ox.Quad] = field(default_factory=list, repr=False)
+    _graph: "rdflib.Graph | None" = field(default=None, repr=False)
+
+    def location_of(self, node: object) -> Location | None:
+        """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
+        key = node_key(node)
+        seen: set[str] = set()
+        # An anonymous blank node has no line of its own: use the statement that contains it.
+        while key not in self.locations:
+            if not key.startswith("_:") or key in seen:
+                return None
+            seen.add(key)
+            parents = self.store.quads_for_pattern(None, None, ox.BlankNode(key[2:]), None)
+            parent = next(iter(parents), None)
+            if parent is None:
+                return None
+            key = node_key(parent.subject)
+        return self.locations[key]
+
+    def rdflib_graph(self) -> "rdflib.Graph":
+        """Return the graph as an rdflib.Graph, converted once and cached."""
+        if self._graph is None:
+            self._graph = to_rdflib(self.quads)
+        return self._graph
+
+
+def node_key(node: object) -> str:
+    """Return the locations key of a node: the IRI, or ``_:id`` for a blank node."""
+    if isinstance(node, str):
+        # rdflib's URIRef is a str; its BNode is too, so check that first.
+        if type(node).__name__ == "BNode":
+            return "_:" + str(node)
+        return str(node)
+    if isinstance(node, ox.BlankNode):
+        return "_:" + node.value
+    if isinstance(node, ox.NamedNode):
+        return node.value
+    raise TypeError(f"not a subject: {node!r}")
+
+
+def load_catalogue(
+    layout: Layout, extra: Sequence[str | Path] = (), include_axioms: bool = False
+) -> Catalogue:
+    """Load the ontology, vocabularies and data of ``layout``, plus any extra files or folders."""
+    files = layout.graph_files()
+    if include_axioms:
+        files.append(layout.axioms_file)
+    files += expand_inputs(extra)
+    return _load(files)
+
+
+def load_files(paths: Iterable[str | Path]) -> Catalogue:
+    """Load the given files and folders (folders are walked for RDF files)."""
+    return _load(expand_inputs(paths))
+
+
+def load_shapes(layout: Layout) -> Catalogue:
+    """Load the SHACL shapes files of ``layout``."""
+    return _load(layout.shape_files())
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Return the RDF files named by ``paths``, walking folders in sorted order."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file()),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            if not found:
+                raise InputError(
+                    f"folder holds no RDF files ({_SUFFIX_LIST}); give a folder or file with RDF",
+                    display_path(path),
+                )
+            files += found
+        elif not path.exists():
+            raise InputError("no such file or folder; check the path", display_path(path))
+        elif path.suffix.lower() not in RDF_SUFFIXES:
+            raise InputError(
+                f"unknown RDF file type {path.suffix or '(no suffix)'!r}; use one of {_SUFFIX_LIST}",
+                display_path(path),
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _load(paths: Sequence[Path]) -> Catalogue:
+    store = ox.Store()
+    files: list[Path] = []
+    seen: set[Path] = set()
+    locations: dict[str, Location] = {}
+    duplicates: dict[str, list[Location]] = {}
+    infos: list[FileInfo] = []
+    everything: list[ox.Quad] = []
+    for path in paths:
+        resolved = Path(path).resolve()
+        # The same file given twice (e.g. --data data/) would look like a duplicate description.
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        quads, lines, subject_count = _parse_file(resolved, Path(path), index=len(files))
+        store.bulk_extend(quads)
+        everything += quads
+        files.append(resolved)
+        for key, line in lines.items():
+            here = Location(resolved, line)
+            if key not in locations:
+                locations[key] = here
+            elif not key.startswith("_:"):
+                duplicates.setdefault(key, [locations[key]]).append(here)
+        fmt = RDF_SUFFIXES[resolved.suffix.lower()]
+        infos.append(FileInfo(resolved, fmt.name, len(quads), subject_count))
+    return Catalogue(
+        store=store,
+        files=files,
+        locations=locations,
+        duplicates=duplicates,
+        file_info=infos,
+        triple_count=len(store),
+        quads=everything,
+    )
+
+
+def _parse_file(path: Path, shown: Path, index: int) -> tuple[list[ox.Quad], dict[str, int], int]:
+    """Parse one file; return its triples, the first line of each located subject, and the subject count."""
+    where = display_path(shown)
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unknown RDF file type {path.suffix!r}; use one of {_SUFFIX_LIST}", where)
+    data = _read(path, where)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    text = _decode(data, where)
+    if fmt is ox.RdfFormat.RDF_XML:
+        _refuse_xml_declarations(data, where)
+    try:
+        parsed = list(ox.parse(data, format=fmt, base_iri=path.as_uri(), lenient=False))
+    except SyntaxError as err:
+        raise _syntax_error(err, text, where) from None
+    except RecursionError:
+        raise InputError("nested too deeply to parse; flatten the structure", where) from None
+    except (ValueError, OSError) as err:
+        raise InputError(f"cannot parse: {err}", where) from None
+
+    quads, bnode_ids, subjects = _flatten(parsed, index)
+    if fmt in _TURTLE_FAMILY:
+        found = scan_turtle_subjects(text, base=path.as_uri())
+    else:
+        found = {}
+    lines: dict[str, int] = {}
+    for key in subjects:
+        if key.startswith("_:"):
+            continue
+        # pyoxigraph keeps no positions; a subject the scan missed is at least in this file.
+        lines[key] = found.get(key) or _find_line(text, key)
+    for key, line in found.items():
+        if key.startswith("_:") and key[2:] in bnode_ids:
+            lines["_:" + bnode_ids[key[2:]]] = line
+    return quads, lines, len(subjects)
+
+
+def _read(path: Path, where: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file; check the path", where) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, expected an RDF file", where) from None
+    except PermissionError:
+        raise InputError("cannot read the file: permission denied", where) from None
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror or err}", where) from None
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(
+            f"not UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8", where, line, column
+        ) from None
+
+
+def _refuse_xml_declarations(data: bytes, where: str) -> None:
+    # pyoxigraph expands internal entities; a DOCTYPE could hide IRIs or blow up in size.
+    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
+        at = data.find(marker)
+        if at >= 0:
+            raise InputError(
+                "XML DOCTYPE and entity declarations are not supported; write IRIs out in full",
+                where,
+                data.count(b"\n", 0, at) + 1,
+            )
+
+
+_PARSER_MESSAGE = re.compile(
+    r"^Parser error at line (?P<line>\d+)"
+    r"(?: between columns (?P<col>\d+) and \d+| column (?P<col2>\d+))?"
+    r"(?: and line \d+ column \d+)?: (?P<msg>.*?)(?: \(line \d+\))?$",
+    re.S,
+)
+
+
+def _syntax_error(err: SyntaxError, text: str, where: str) -> InputError:
+    """Turn a pyoxigraph SyntaxError into a one-line InputError with line and column."""
+    raw = str(err.msg if err.msg is not None else err)
+    match = _PARSER_MESSAGE.match(raw)
+    line, column, message = err.lineno, err.offset, raw
+    if match:
+        line = int(match["line"])
+        col = match["col"] or match["col2"]
+        column = int(col) if col else column
+        message = match["msg"]
+    if "LoadDocumentCallback" in message or "remote context" in message:
+        at = text.find('"@context"')
+        line = text.count("\n", 0, at) + 1 if at >= 0 else line
+        column = None
+        message = (
+            "remote JSON-LD contexts are never fetched; put the @context inline in the file"
+        )
+    elif "Max stack size" in message:
+        message = "nested too deeply to parse; flatten the structure"
+    message = " ".join(message.split())
+    if line is None:
+        column = None
+    return InputError(message, where, line, column)
+
+
+def _flatten(
+    parsed: list[ox.Quad], index: int
+) -> tuple[list[ox.Quad], dict[str, str], dict[str, None]]:
+    """Move every quad to the default graph and give blank nodes ids unique to this file."""
+    default = ox.DefaultGraph()
+    bnode_ids: dict[str, str] = {}
+    subjects: dict[str, None] = {}  # insertion-ordered set
+    prefix = f"f{index}b"
+
+    def rename(node: ox.BlankNode) -> ox.BlankNode:
+        new = bnode_ids.get(node.value)
+        if new is None:
+            new = bnode_ids[node.value] = f"{prefix}{len(bnode_ids)}"
+        return ox.BlankNode(new)
+
+    quads: list[ox.Quad] = []
+    for quad in parsed:
+        s, o = quad.subject, quad.object
+        changed = not isinstance(quad.graph_name, ox.DefaultGraph)
+        if isinstance(s, ox.BlankNode):
+            s = rename(s)
+            changed = True
+        if isinstance(o, ox.BlankNode):
+            o = rename(o)
+            changed = True
+        quads.append(ox.Quad(s, quad.predicate, o, default) if changed else quad)
+        subjects[node_key(s)] = None
+    return quads, bnode_ids, subjects
+
+
+def _find_line(text: str, iri: str) -> int:
+    at = text.find(iri)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+# --- Locating subjects in Turtle-family text -------------------------------------------
+# pyoxigraph reports no positions, so a light scan finds where each statement begins. The
+# file has already parsed strictly, so the scan only needs to tell strings, IRIs, comments,
+# brackets and statement-ending dots apart; it never recurses, whatever the nesting.
+
+_WS = r"(?:[ \t\r\n]|#[^\n]*)*"
+_IRI = r"<(?:[^<>\"{}|^`\\\x00-\x20]++|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>"
+_STRING = (
+    r'"""(?:[^"\\]++|\\.|"(?!""))*+"""'
+    r"|'''(?:[^'\\]++|\\.|'(?!''))*+'''"
+    r'|"(?:[^"\\\n\r]++|\\.)*+"'
+    r"|'(?:[^'\\\n\r]++|\\.)*+'"
+)
+_NAME_CHAR = r"[\w\-:%\\]"
+# Inside a statement: what to skip, what nests, and the dot that ends a statement (a dot
+# inside a prefixed name or a number is followed or preceded by a name character).
+_TOKEN = re.compile(
+    r"(?<!\\)(?:"
+    rf"(?P<skip>#[^\n]*|{_STRING}|{_IRI})"
+    r"|(?P<open>[\[(])|(?P<close>[\])])|(?P<brace>[{}])"
+    rf"|(?P<dot>\.(?!{_NAME_CHAR}|\.)|(?<!{_NAME_CHAR})\.(?!\d))"
+    r")",
+    re.S,
+)
+# At the start of a statement: a directive, or the subject.
+_START = re.compile(
+    _WS
+    + r"(?:(?P<prefix>@prefix|(?i:prefix)(?=[ \t\r\n]))"
+    r"|(?P<base>@base|(?i:base)(?=[ \t\r\n<]))"
+    r"|(?P<graph>(?i:graph)(?=[ \t\r\n<\[]))"
+    r"|(?P<nest><<|[\[(])"
+    rf"|(?P<iri>{_IRI})"
+    r"|(?P<brace>[{}])|(?P<dot>\.)"
+    r"|(?P<word>(?:\\.|[^\s<>\"'\[\](){},;#\\])+)"
+    r"|(?P<end>\Z))",
+    re.S,
+)
+_PREFIX_ARGS = re.compile(_WS + r"(?P<name>[^\s:]*):" + _WS + rf"(?P<iri>{_IRI})")
+_BASE_ARGS = re.compile(_WS + rf"(?P<iri>{_IRI})")
+_OPEN_GRAPH = re.compile(_WS + r"\{")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+\-.]*:")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+
+
+def scan_turtle_subjects(text: str, base: str | None = None) -> dict[str, int]:
+    """Return the 1-based line where each subject's first statement begins in Turtle/TriG text.
+
+    Keys are IRIs, or ``_:label`` for labelled blank nodes as written in the file.
+    """
+    found: dict[str, int] = {}
+    prefixes: dict[str, str] = {}
+    pos, depth, at_start = 0, 0, True
+    line, line_pos = 1, 0
+    size = len(text)
+    while pos < size:
+        if at_start and depth == 0:
+            m = _START.match(text, pos)
+            if m is None:  # not Turtle after all; keep what was found
+                break
+            kind = m.lastgroup
+            pos = m.end()
+            if kind == "end":
+                break
+            if kind == "prefix":
+                args = _PREFIX_ARGS.match(text, pos)
+                if args:
+                    prefixes[args["name"]] = _resolve(args["iri"], base)
+                    pos = args.end()
+            elif kind == "base":
+                args = _BASE_ARGS.match(text, pos)
+                if args:
+                    base = _resolve(args["iri"], base)
+                    pos = args.end()
+            elif kind == "nest":
+                # "[ ... ] :p :o" or a collection as subject: anonymous, nothing to record.
+                depth += 0 if m["nest"] == "<<" else 1
+                at_start = False
+            elif kind in ("iri", "word"):
+                if _OPEN_GRAPH.match(text, pos):  # TriG: a graph name, not a subject
+                    pos = _OPEN_GRAPH.match(text, pos).end()
+                    continue
+                key = _resolve(m["iri"], base) if kind == "iri" else _pname(m["word"], prefixes)
+                if key is not None and key not in found:
+                    start = m.start(kind)
+                    line += text.count("\n", line_pos, start)
+                    line_pos = start
+                    found[key] = line
+                at_start = False
+            # "graph", "brace" and "dot" leave us at the start of a statement.
+            continue
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "brace" or (kind == "dot" and depth == 0):
+            at_start = True
+    return found
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    inner = iri[1:-1]
+    if "\\" in inner:
+        inner = _UCHAR.sub(lambda m: chr(int(m[1] or m[2], 16)), inner)
+    if base is None or _ABSOLUTE.match(inner):
+        return inner
+    return urljoin(base, inner)
+
+
+def _pname(word: str, prefixes: dict[str, str]) -> str | None:
+    word = word.rstrip(".")
+    if word.startswith("_:"):
+        return word
+    name, colon, local = word.partition(":")
+    if not colon or name not in prefixes:
+        return None
+    if "\\" in local:
+        local = _LOCAL_ESCAPE.sub(r"\1", local)
+    return prefixes[name] + local
+
+
+# --- Conversion to rdflib ----------------------------------------------------------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> "rdflib.Graph":
+    """Copy triples into a new rdflib.Graph, keeping every term exactly as parsed."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    graph = Graph()
+    iris: dict[str, URIRef] = {}
+
+    def term(node):
+        if isinstance(node, ox.NamedNode):
+            ref = iris.get(node.value)
+            if ref is None:
+                ref = iris[node.value] = URIRef(node.value)
+            return ref
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        if isinstance(node, ox.Literal):
+            if node.language:
+                return Literal(node.value, lang=node.language)
+            datatype = node.datatype.value
+            # rdflib writes xsd:string literals as plain strings; keep them plain so they
+            # compare equal to what rdflib's own parser produces.
+            if datatype == _XSD_STRING:
+                return Literal(node.value)
+            # normalize=False keeps the lexical form exactly as written ("01" stays "01").
+            return Literal(node.value, datatype=URIRef(datatype), normalize=False)
+        raise InputError(f"cannot convert {node} to rdflib (RDF 1.2 triple terms are not supported)")
+
+    graph.addN(
+        (term(q.subject), term(q.predicate), term(q.object), graph)
+        for q in quads
+    )
+    return graph

@@ -1,0 +1,124 @@
+"""Where the graph's files are: every path kzgraph uses is defined here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzgraph.errors import UsageError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Named SPARQL queries ship as package files next to the code.
+QUERIES_DIR = PACKAGE_DIR / "queries"
+# The wheel carries a copy of ontology/, data/ and shapes/ here (pyproject.toml, force-include).
+CATALOGUE_DIR = PACKAGE_DIR / "_catalogue"
+
+ONTOLOGY_DIRNAME = "ontology"
+VOCAB_DIRNAME = "vocab"
+DATA_DIRNAME = "data"
+SHAPES_DIRNAME = "shapes"
+ONTOLOGY_FILENAME = "kzg.ttl"
+AXIOMS_FILENAME = "axioms.ttl"
+CONTEXT_FILENAME = "context.jsonld"
+TURTLE_GLOB = "*.ttl"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The files of one copy of the graph, rooted at ``root``."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / ONTOLOGY_DIRNAME
+
+    @property
+    def vocab_dir(self) -> Path:
+        return self.ontology_dir / VOCAB_DIRNAME
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIRNAME
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / SHAPES_DIRNAME
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.ontology_dir / ONTOLOGY_FILENAME
+
+    @property
+    def axioms_file(self) -> Path:
+        """Standards' axioms used only when reasoning; not part of the normal graph."""
+        return self.ontology_dir / AXIOMS_FILENAME
+
+    @property
+    def context_file(self) -> Path:
+        return self.ontology_dir / CONTEXT_FILENAME
+
+    @property
+    def queries_dir(self) -> Path:
+        return QUERIES_DIR
+
+    def graph_files(self) -> list[Path]:
+        """Return the ontology, vocabulary and data files, in a fixed order."""
+        files = [self.ontology_file]
+        files += _sorted_glob(self.vocab_dir, TURTLE_GLOB, recursive=False)
+        files += _sorted_glob(self.data_dir, TURTLE_GLOB, recursive=True)
+        return files
+
+    def shape_files(self) -> list[Path]:
+        """Return the SHACL shapes files, sorted."""
+        return _sorted_glob(self.shapes_dir, TURTLE_GLOB, recursive=False)
+
+
+def _sorted_glob(directory: Path, pattern: str, *, recursive: bool) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    found = directory.rglob(pattern) if recursive else directory.glob(pattern)
+    # Sort on the relative POSIX path so the order is the same on every OS.
+    return sorted(
+        (p for p in found if p.is_file()),
+        key=lambda p: p.relative_to(directory).as_posix(),
+    )
+
+
+def _is_graph_root(path: Path) -> bool:
+    return (path / ONTOLOGY_DIRNAME / ONTOLOGY_FILENAME).is_file()
+
+
+def resolve_layout(root: str | Path | None = None) -> Layout:
+    """Return the layout for ``root``, else the checkout kzgraph runs from, else the installed copy."""
+    if root is not None:
+        path = Path(root).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"--root {path}: no such directory")
+        if not _is_graph_root(path):
+            raise UsageError(
+                f"--root {path}: missing {ONTOLOGY_DIRNAME}/{ONTOLOGY_FILENAME}; "
+                "point --root at a checkout of kzgraph"
+            )
+        return Layout(path.resolve())
+    checkout = PACKAGE_DIR.parent
+    if _is_graph_root(checkout) and (checkout / "pyproject.toml").is_file():
+        return Layout(checkout)
+    if _is_graph_root(CATALOGUE_DIR):
+        return Layout(CATALOGUE_DIR)
+    raise UsageError(
+        f"no graph found: neither {checkout} nor {CATALOGUE_DIR} has "
+        f"{ONTOLOGY_DIRNAME}/{ONTOLOGY_FILENAME}; reinstall kzgraph or pass --root"
+    )
+
+
+def display_path(path: str | Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it, for messages."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
