@@ -26,30 +26,33 @@ DCTYPE = "http://purl.org/dc/dcmitype/"
 SH = "http://www.w3.org/ns/shacl#"
 DQV = "http://www.w3.org/ns/dqv#"
 
-# One concept scheme per name, each at VOCAB + name + "/".
-VOCAB_SCHEMES = (
-    "topic",
-    "orgtype",
-    "status",
-    "disagg",
-    "format",
-    "access",
-    "channel",
-    "section",
-    "region",
-    "place",
-    "gapkind",
-    "score",
-)
+# Prefix → concept-scheme slug; each scheme's concepts live at VOCAB + slug + "/".
+VOCAB_SCHEMES = {
+    "topic": "topic",
+    "orgtype": "organization-type",
+    "status": "methodology-status",
+    "disagg": "gender-disaggregation",
+    "format": "data-format",
+    "access": "access-service",
+    "channel": "channel",
+    "section": "review-section",
+    "region": "region",
+    "place": "place",
+    "gapkind": "gap-kind",
+    "score": "score-element",
+}
+FREQ = "http://publications.europa.eu/resource/authority/frequency/"
+ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
 
 PREFIXES: dict[str, str] = {
     "kzg": KZG,
     "id": ID,
     "vocab": VOCAB,
-    **{scheme: f"{VOCAB}{scheme}/" for scheme in VOCAB_SCHEMES},
+    **{prefix: f"{VOCAB}{scheme}/" for prefix, scheme in VOCAB_SCHEMES.items()},
     "lang": LANG,
     "country": COUNTRY,
     "filetype": FILETYPE,
+    "freq": FREQ,
     "sdg": SDG,
     "rdf": RDF,
     "rdfs": RDFS,
