@@ -298,21 +298,33 @@ class QueryEngine(Protocol):
     def query(self, text: str) -> Result: ...
 
 
-def _syntax_error(e: BaseException) -> InputError:
+def _syntax_error(e: BaseException, text: str = "") -> InputError:
     msg = str(e)
     m = re.search(r"error at (\d+):(\d+)", msg)
     if m:
         line, col = int(m.group(1)), int(m.group(2))
+        line, col = _clamp_to_text(text, line, col)
         detail = msg[m.end() :].lstrip(": ") or "syntax error"
         return InputError(f"SPARQL syntax error at line {line}, column {col}: {detail}", line=line, column=col)
     return InputError(f"SPARQL syntax error: {msg}")
+
+
+def _clamp_to_text(text: str, line: int, col: int) -> tuple[int, int]:
+    """Point an error reported past the end of the query at its last character."""
+    lines = text.split("\n")
+    if not text.strip() or line < 1 or line > len(lines) + 1:
+        return line, col
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+    if text[offset:].strip():
+        return line, col
+    return _line_col(text, len(text.rstrip()) - 1)
 
 
 def _run_in_store(store: ox.Store, text: str, prefixes: dict[str, str] | None = None) -> Result:
     try:
         return materialize(store.query(text, prefixes=prefixes or None))
     except SyntaxError as e:
-        raise _syntax_error(e) from None
+        raise _syntax_error(e, text) from None
     except OSError as e:
         raise RuntimeFailure(f"query failed: {e}") from None
 

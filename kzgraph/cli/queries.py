@@ -1,0 +1,59 @@
+"""`kzgraph queries`: list the named queries shipped with kzgraph."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from kzgraph.cli.options import format_option, output_option
+
+
+@click.command("queries", short_help="List the named queries with their titles and parameters.")
+@format_option(["table", "json"], "table")
+@output_option
+def queries(format_: str, output) -> None:
+    """List the named queries with their titles, questions and parameters.
+
+    Run one with 'kzgraph query -n NAME [--param NAME=VALUE ...]'.
+
+    \b
+    Example:
+      kzgraph queries
+      kzgraph queries --format json
+      kzgraph query -n founded-in --param year=2018
+    """
+    import pyoxigraph as ox
+
+    from kzgraph import named, results
+    from kzgraph.cli.query import write_output
+    from kzgraph.sparql import Result
+
+    found = named.list_named()
+    if format_ == "json":
+        doc = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "params": [
+                    {"name": p.name, "kind": p.kind, "required": p.required, "description": p.description}
+                    for p in q.params
+                ],
+            }
+            for q in found
+        ]
+        data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        rows = [
+            (
+                ox.Literal(q.name),
+                ox.Literal(q.title),
+                ox.Literal(", ".join(p.name + ("*" if p.required else "") for p in q.params)),
+            )
+            for q in found
+        ]
+        data = results.write_table(Result("select", ["name", "title", "params"], rows), {})
+        if any(p.required for q in found for p in q.params):
+            data += b"(* required)\n"
+    write_output(data, output)

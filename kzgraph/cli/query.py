@@ -1,0 +1,227 @@
+"""`kzgraph query`: run a read-only SPARQL query on the catalogue."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from kzgraph import formats
+from kzgraph.cli.options import (
+    data_option,
+    infer_option,
+    labels_option,
+    load_from_options,
+    output_option,
+    root_option,
+)
+from kzgraph.errors import InputError, RuntimeFailure, UsageError
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+
+
+@click.command(
+    "query",
+    short_help="Run a read-only SPARQL query (inline, from a file, or a named one).",
+)
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@click.option("-f", "--file", "query_file", metavar="FILE", help="Read the query from FILE ('-' for standard input).")
+@click.option("-n", "--name", "query_name", metavar="NAME", help="Run the named query NAME (see 'kzgraph queries').")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }' (repeatable). "
+    "An IRI parameter takes an IRI, prefix:local, or a slug such as 'violence'.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=formats.choice(QUERY_FORMATS),
+    default=None,
+    help="Output format: table (default), csv, tsv, json, xml for SELECT; table, json, xml "
+    "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
+)
+@output_option
+@root_option
+@data_option
+@infer_option
+@labels_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (it runs in a child process that is killed).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE (federated queries), which fetch from the network.",
+)
+def query(
+    query_text: str | None,
+    query_file: str | None,
+    query_name: str | None,
+    params: tuple[str, ...],
+    format_: str | None,
+    output: Path | None,
+    root: Path | None,
+    data: tuple[Path, ...],
+    infer: str | None,
+    labels: str,
+    timeout: float | None,
+    allow_service: bool,
+) -> None:
+    """Run a read-only SPARQL 1.1 query on the catalogue.
+
+    Give exactly one of QUERY, -f FILE or -n NAME. Updates are refused,
+    SERVICE is refused unless --allow-service, and FROM / FROM NAMED never read
+    a file or URL (they name graphs in the store). Named queries set their
+    label language from --labels.
+
+    \b
+    Example:
+      kzgraph query 'SELECT ?s WHERE { ?s a kzg:Source } LIMIT 5'
+      kzgraph query -f my.rq --format csv -o answers.csv
+      kzgraph query -n sources-by-topic --param topic=violence --labels ru
+      kzgraph query -n founded-in --param year=2018 --format json
+    """
+    from kzgraph import iris, named, results, sparql
+
+    given = [x for x in (query_text, query_file, query_name) if x is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of QUERY, -f FILE or -n NAME (see 'kzgraph query --help')")
+
+    source_path: str | None = None
+    declared_kinds: dict[str, str] = {}
+    required: list[str] = []
+    if query_name is not None:
+        nq = named.get_named(query_name)
+        text = nq.text
+        source_path = str(nq.path)
+        declared_kinds = {p.name: p.kind for p in nq.params}
+        required = [p.name for p in nq.params if p.required]
+    elif query_file is not None:
+        text = _read_query_file(query_file)
+        source_path = "<stdin>" if query_file == "-" else query_file
+    else:
+        text = query_text or ""
+    if not text.strip():
+        raise UsageError("the query is empty")
+
+    # Check before loading anything: a refused query costs nothing.
+    sparql.check_query(text, allow_service=allow_service)
+
+    declared = sparql.declared_parameters(text)
+    raw_params = _parse_params(params)
+    for name in raw_params:
+        if name not in declared:
+            listed = ", ".join(declared) or "none"
+            raise UsageError(f"unknown parameter {name!r}: the query declares {listed}")
+    missing = [n for n in required if n not in raw_params]
+    if missing:
+        raise UsageError(f"the named query {query_name!r} needs --param {missing[0]}=VALUE")
+
+    catalogue = load_from_options(root, data)
+    target = _apply_inference(catalogue, infer, root) if infer else catalogue
+    store = getattr(target, "store", target)
+
+    bindings = {
+        name: sparql.parse_param_value(raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES)
+        for name, raw in raw_params.items()
+    }
+    if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
+        bindings[named.LABELS_PARAM] = sparql.parse_param_value(labels, "lang")
+
+    try:
+        result = sparql.run_query(
+            target,
+            text,
+            bindings=bindings,
+            allow_service=allow_service,
+            timeout=timeout,
+            prefixes=iris.PREFIXES,
+        )
+    except InputError as err:
+        if err.path is None and err.line is not None:
+            # name the place once, as path:line:column, like every other input error
+            err.path = source_path or "<query>"
+            err.message = re.sub(r" at line \d+, column \d+", "", err.message)
+        raise
+    data_out = results.render(result, format_)
+    write_output(data_out, output)
+
+
+def _read_query_file(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such query file; check the path", path=name) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the query file: {e}", path=name) from None
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--param {item!r}: write it as NAME=VALUE")
+        if name in out:
+            raise UsageError(f"--param {name} is given twice")
+        out[name] = value
+    return out
+
+
+def _apply_inference(catalogue, mode: str, root: Path | None):
+    """A pyoxigraph store holding the catalogue plus its RDFS / OWL RL closure."""
+    try:
+        from kzgraph import reason
+    except ImportError:
+        raise RuntimeFailure("--infer is not available: kzgraph.reason is missing from this install") from None
+    import pyoxigraph as ox
+
+    from kzgraph.paths import resolve_layout
+
+    axioms = resolve_layout(root).axioms_file
+    closed = reason.closure(catalogue.rdflib_graph(), mode, axioms=axioms if axioms.is_file() else None)
+    store = ox.Store()
+    store.bulk_load(closed.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    if output is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return
+    write_atomic(output, data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to path via a temporary file in the same folder and os.replace."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"-o {path}: the folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
