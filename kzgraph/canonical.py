@@ -1,0 +1,250 @@
+"""The one canonical Turtle form of a data file, written from its parsed triples.
+
+Layout of a canonical file:
+
+- the file's leading comment block, if any (comments elsewhere are not kept);
+- ``@prefix`` lines for the prefixes of ``kzgraph.iris.PREFIXES`` that the file uses, sorted by name;
+- one block per subject, separated by one blank line: the file's main subject first (the IRI
+  ``id:`` + file stem), then the others sorted by IRI; each block is the subject alone on a line,
+  then one 4-space-indented line per predicate, ``a`` (rdf:type) first and the rest sorted by
+  prefixed name; several objects are written one per line (8-space-indented, ``,``-separated),
+  IRIs first (sorted as written), then literals (by lexical form, language, datatype).
+
+Blank nodes are refused (every node of the catalogue has an IRI; see docs/DATA-GUIDE.md), as are
+relative IRIs and RDF 1.2 triple terms. The order never depends on rdflib's serializer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kzgraph import iris
+from kzgraph.errors import InputError
+from kzgraph.paths import display_path
+
+INDENT = " " * 4
+CONTINUATION = " " * 8
+TURTLE_SUFFIX = ".ttl"
+
+_RDF_TYPE = iris.RDF + "type"
+_XSD_STRING = iris.XSD + "string"
+_XSD_INTEGER = iris.XSD + "integer"
+_XSD_DECIMAL = iris.XSD + "decimal"
+_XSD_BOOLEAN = iris.XSD + "boolean"
+_RDF_LANGSTRING = iris.RDF + "langString"
+
+# Lexical forms written in Turtle's short form: only canonical ones, so that a non-canonical
+# value ("007", "+1", "0.50") stays visible in its long form.
+_CANONICAL = {
+    _XSD_INTEGER: re.compile(r"-?(?:0|[1-9][0-9]*)"),
+    _XSD_DECIMAL: re.compile(r"-?(?:0|[1-9][0-9]*)\.(?:0|[0-9]*[1-9])"),
+    _XSD_BOOLEAN: re.compile(r"true|false"),
+}
+# A local name written without escapes: conservative subset of Turtle's PN_LOCAL.
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+# Longest namespace first, so that topic: wins over vocab: for a topic concept.
+_NAMESPACES = sorted(iris.PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """The outcome of formatting one file."""
+
+    path: Path
+    changed: bool
+
+
+class Writer:
+    """Render terms as Turtle text, remembering which prefixes were used."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def iri(self, value: str) -> str:
+        for name, namespace in _NAMESPACES:
+            if value.startswith(namespace):
+                local = value[len(namespace) :]
+                if _LOCAL.fullmatch(local):
+                    self.used.add(name)
+                    return f"{name}:{local}"
+        return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m[0]):04X}", value) + ">"
+
+    def literal(self, lit: ox.Literal) -> str:
+        text = '"' + _NEEDS_ESCAPE.sub(_escape_char, lit.value) + '"'
+        if lit.language:
+            return f"{text}@{lit.language}"
+        datatype = lit.datatype.value
+        if datatype == _XSD_STRING:
+            return text
+        pattern = _CANONICAL.get(datatype)
+        if pattern is not None and pattern.fullmatch(lit.value):
+            return lit.value
+        return f"{text}^^{self.iri(datatype)}"
+
+    def term(self, node: object) -> str:
+        if isinstance(node, ox.NamedNode):
+            return self.iri(node.value)
+        if isinstance(node, ox.Literal):
+            return self.literal(node)
+        raise TypeError(node)  # refused before rendering
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match[0]
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def _object_key(node: object, shown: str) -> tuple:
+    if isinstance(node, ox.NamedNode):
+        return (0, shown, "", "")
+    return (1, node.value, node.language or "", node.datatype.value)
+
+
+def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = None, header: str = "") -> str:
+    """Return the canonical Turtle text of ``triples`` (IRIs and literals only)."""
+    subjects: dict[str, dict[str, list[object]]] = {}
+    for triple in triples:
+        objects = subjects.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, [])
+        if triple.object not in objects:
+            objects.append(triple.object)
+
+    writer = Writer()
+    order = sorted(subjects, key=lambda s: (s != main_subject, s))
+    blocks: list[str] = []
+    for subject in order:
+        lines = [writer.iri(subject)]
+        predicates = []
+        for predicate, objects in subjects[subject].items():
+            shown = "a" if predicate == _RDF_TYPE else writer.iri(predicate)
+            # rdf:type first, then prefixed names, then full IRIs, each sorted as written.
+            key = (0 if shown == "a" else 1 if not shown.startswith("<") else 2, shown)
+            rendered = sorted((_object_key(o, text), text) for o in objects for text in [writer.term(o)])
+            predicates.append((key, shown, [text for _, text in rendered]))
+        predicates.sort(key=lambda item: item[0])
+        for index, (_, shown, rendered) in enumerate(predicates):
+            end = " ." if index == len(predicates) - 1 else " ;"
+            if len(rendered) == 1:
+                lines.append(f"{INDENT}{shown} {rendered[0]}{end}")
+            else:
+                lines.append(f"{INDENT}{shown} {rendered[0]},")
+                for middle in rendered[1:-1]:
+                    lines.append(f"{CONTINUATION}{middle},")
+                lines.append(f"{CONTINUATION}{rendered[-1]}{end}")
+        blocks.append("\n".join(lines))
+
+    prefixes = "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(writer.used))
+    parts = [part for part in (header, prefixes) if part]
+    body = "\n\n".join(blocks)
+    text = "\n".join(parts) + ("\n" if parts and body else "") + body
+    return text + "\n" if body else text
+
+
+def leading_comments(text: str) -> str:
+    """Return the comment block at the top of a file (lines starting with ``#``), normalized."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            lines.append(stripped)
+        elif stripped:
+            break
+        elif lines:
+            break
+    return "".join(line + "\n" for line in lines)
+
+
+def canonical_text(path: str | Path) -> str:
+    """Parse ``path`` strictly and return its canonical Turtle text; raise InputError if impossible."""
+    from kzgraph.loader import load_files
+
+    path = Path(path)
+    if path.suffix.lower() != TURTLE_SUFFIX:
+        raise InputError("not a Turtle file; kzgraph fmt formats .ttl files only", display_path(path))
+    catalogue = load_files([path])
+    where = display_path(path)
+    # The quads as written: the store keeps values, not spellings ("007" would become 7).
+    triples = catalogue.quads
+    for quad in triples:
+        for node in (quad.subject, quad.object):
+            if isinstance(node, ox.BlankNode):
+                location = catalogue.location_of(node)
+                raise InputError(
+                    "blank nodes are not allowed in data files; give the node an IRI "
+                    "(id:{entry-slug}-{what}), see docs/DATA-GUIDE.md",
+                    where,
+                    location.line if location else None,
+                )
+            if isinstance(node, ox.Triple):
+                raise InputError("RDF 1.2 triple terms are not supported in data files", where)
+            if isinstance(node, ox.NamedNode) and node.value.startswith("file:"):
+                location = catalogue.location_of(quad.subject)
+                raise InputError(
+                    f"relative IRI resolved to {node.value}; write the IRI in full or with a prefix",
+                    where,
+                    location.line if location else None,
+                )
+    text = path.read_text(encoding="utf-8-sig")
+    return render(triples, main_subject=iris.ID + path.stem, header=leading_comments(text))
+
+
+def turtle_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Return the Turtle files named by ``paths``, walking folders in sorted order."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files += sorted(
+                (p for p in path.rglob("*" + TURTLE_SUFFIX) if p.is_file()),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+        elif not path.exists():
+            raise InputError("no such file or folder; check the path", display_path(path))
+        else:
+            files.append(path)
+    return files
+
+
+def format_file(path: str | Path, check: bool = False) -> FormatResult:
+    """Rewrite ``path`` in canonical form (unless ``check``); report whether it was not canonical."""
+    path = Path(path)
+    canonical = canonical_text(path)
+    current = path.read_bytes()
+    wanted = canonical.encode("utf-8")
+    if current == wanted:
+        return FormatResult(path, False)
+    if not check:
+        write_atomically(path, wanted)
+    return FormatResult(path, True)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` via a temporary file in the same folder, keeping its mode."""
+    folder = path.parent
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
