@@ -1,0 +1,104 @@
+"""The kzgraph command: a click group whose commands are imported only when run."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+import click
+
+from kzgraph import __version__
+from kzgraph.errors import KzgraphError
+
+# name -> ("module:function", one-line summary). The summary lives here so that
+# `kzgraph --help` lists every command without importing it (and its engines).
+# To add a command: write kzgraph/cli/<module>.py and add one line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
+}
+
+EXIT_INTERRUPTED = 130
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def __init__(self, *args, lazy_commands: dict[str, tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.lazy_commands, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        if name not in self.lazy_commands:
+            return None
+        module_name, _, attr = self.lazy_commands[name][0].partition(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        self.commands[name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, self.lazy_commands[name][1] if name in self.lazy_commands
+             else self.commands[name].get_short_help_str())
+            for name in self.list_commands(ctx)
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; turn errors into one line on stderr and a documented exit code."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KzgraphError as err:
+            _debug_traceback()
+            click.echo(f"kzgraph: error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("kzgraph: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away: stop quietly, without a second error at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
+        except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
+            _debug_traceback()
+            detail = " ".join(str(err).split()) or type(err).__name__
+            click.echo(
+                f"kzgraph: internal error: {type(err).__name__}: {detail} "
+                "(set KZGRAPH_DEBUG=1 for a traceback)",
+                err=True,
+            )
+            ctx.exit(KzgraphError.exit_code)
+
+
+def _debug_traceback() -> None:
+    if os.environ.get("KZGRAPH_DEBUG") == "1":
+        traceback.print_exc()
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="kzgraph", message="%(prog)s %(version)s")
+def main() -> None:
+    """Validate, query and export kzgraph, the knowledge graph of sources of
+    gender data and research about Kazakhstan.
+
+    Commands work on the graph installed with kzgraph, or on a checkout given
+    with --root. Exit codes: 0 success, 1 the graph does not conform or a
+    check failed, 2 bad usage or unreadable input, 3 runtime failure.
+
+    \b
+    Example:
+      kzgraph files
+      kzgraph files --help
+    """
