@@ -324,3 +324,12 @@ def test_query_path_does_not_import_rdflib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_timeout_works_without_fork(monkeypatch, store):
+    """Platforms without fork (Windows, macOS default) reload the data from N-Quads in a spawned child."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    r = run_query(store, "SELECT ?s WHERE { ?s a <https://w3id.org/kzgraph/ontology#Source> } ORDER BY ?s", timeout=20)
+    assert values(r, "s") == [ID + "kok-team", ID + "paperlab", ID + "svet"]
