@@ -17,6 +17,7 @@ from kzgraph.errors import KzgraphError
 # To add a command: write kzgraph/cli/<module>.py and add one line here.
 COMMANDS: dict[str, tuple[str, str]] = {
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
+    "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
 }
 
 EXIT_INTERRUPTED = 130
