@@ -18,6 +18,8 @@ from kzgraph.errors import KzgraphError
 COMMANDS: dict[str, tuple[str, str]] = {
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
+    "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
+    "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
 }
 
 EXIT_INTERRUPTED = 130
