@@ -1,0 +1,507 @@
+"""Faceted access to the catalogue for people who do not write SPARQL.
+
+What lives here:
+
+- vocabulary lookups: turn what a user types (``kk``, ``KAZ``, ``Kazakh``, ``violence``,
+  ``2``) into the one concept IRI it names, or a `UsageError` that lists the valid
+  values with their labels and suggests the closest;
+- the filter bindings for the ``sources`` named query: every filter is a validated
+  term bound to a ``VALUES ?name { UNDEF }`` block, never text pasted into SPARQL;
+- running the command queries (``sources``, ``show``, ``flags``, ``stats``) and the
+  ``transparency-score`` query through the named-query API, and shaping their rows.
+
+No rdflib here: this is on the query path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from kzgraph import iris, named, sparql
+from kzgraph.errors import UsageError
+
+SCORE_QUERY = "transparency-score"
+SOURCES_QUERY = "sources"
+SHOW_QUERY = "show"
+FLAGS_QUERY = "flags"
+STATS_QUERY = "stats"
+VOCABULARY_QUERY = "vocabulary"
+
+# score elements in the order the score query returns them (its column names)
+SCORE_ELEMENTS = (
+    "methodologyNote",
+    "dataCollection",
+    "machineReadable",
+    "genderDisaggregation",
+    "kazakh",
+    "russian",
+    "english",
+)
+# score-element concept slug for each column, to read weights and labels
+SCORE_ELEMENT_SLUGS = {
+    "methodologyNote": "methodology-note",
+    "dataCollection": "data-collection",
+    "machineReadable": "machine-readable",
+    "genderDisaggregation": "gender-disaggregation",
+    "kazakh": "kazakh",
+    "russian": "russian",
+    "english": "english",
+}
+
+LANGUAGE_ORDER = ("kk", "ru", "en", "uz")
+SORT_KEYS = ("section", "name", "score", "founded")
+
+
+def scheme_iri(name: str) -> str:
+    """The IRI of a kzgraph concept scheme (``topic`` -> .../vocab/topic)."""
+    return f"{iris.VOCAB}{name}"
+
+
+# ---------------------------------------------------------------- vocabularies
+
+
+@dataclass
+class Concept:
+    """One SKOS concept with what a user may type to name it."""
+
+    iri: str
+    scheme: str
+    labels: dict[str, str] = field(default_factory=dict)  # lang -> prefLabel
+    alt_labels: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # notations, ISO codes
+    iso6391: str | None = None
+    iso_alpha3: str | None = None
+    notation: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.iri.rstrip("/").rsplit("/", 1)[-1]
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.slug)
+
+    def keys(self) -> set[str]:
+        """Every case-folded string that names this concept."""
+        found = {self.slug, *self.codes, *self.labels.values(), *self.alt_labels}
+        return {k.casefold() for k in found if k}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter option and the concept schemes its values come from."""
+
+    option: str  # the option as users type it, e.g. "--topic"
+    noun: str  # how error messages call a value, e.g. "topic"
+    schemes: tuple[str, ...]  # scheme IRIs
+    display: str = "slug"  # "slug" | "iso6391" | "iso3" | "notation"
+
+
+FACETS: dict[str, Facet] = {
+    "language": Facet("--language", "language", (scheme_iri("language"),), "iso6391"),
+    "topic": Facet("--topic", "topic", (scheme_iri("topic"),)),
+    "type": Facet("--type", "organization type", (scheme_iri("organization-type"),)),
+    "section": Facet("--section", "section", (scheme_iri("review-section"),)),
+    "methodology": Facet("--methodology", "methodology status", (scheme_iri("methodology-status"),)),
+    "data-format": Facet(
+        "--data-format", "data format", (scheme_iri("data-format"), scheme_iri("access-service"))
+    ),
+    "country": Facet("--country", "country or region", (scheme_iri("country"), scheme_iri("region")), "iso3"),
+}
+
+
+class Vocabularies:
+    """The concepts of the catalogue's schemes, read once with the `vocabulary` query."""
+
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self.by_iri: dict[str, Concept] = {}
+        self.by_scheme: dict[str, list[Concept]] = {}
+        for c in concepts:
+            self.by_iri[c.iri] = c
+            self.by_scheme.setdefault(c.scheme, []).append(c)
+        for members in self.by_scheme.values():
+            members.sort(key=_concept_order)
+
+    @classmethod
+    def load(cls, target: Any, queries_dir: Path | None = None) -> "Vocabularies":
+        result = run_named(target, VOCABULARY_QUERY, queries_dir=queries_dir)
+        concepts: dict[str, Concept] = {}
+        for row in _rows(result):
+            iri = row["concept"].value
+            c = concepts.get(iri)
+            if c is None:
+                c = concepts[iri] = Concept(iri, row["scheme"].value)
+            prop = row["property"].value
+            value = row["value"]
+            if not isinstance(value, ox.Literal):
+                continue
+            if prop == iris.SKOS + "prefLabel":
+                c.labels.setdefault(value.language or "", value.value)
+            elif prop == iris.SKOS + "altLabel":
+                c.alt_labels.append(value.value)
+            else:
+                c.codes.append(value.value)
+                if prop == iris.KZG + "iso6391":
+                    c.iso6391 = value.value
+                elif prop == iris.KZG + "iso31661alpha3":
+                    c.iso_alpha3 = value.value
+                elif prop == iris.SKOS + "notation":
+                    c.notation = value.value
+        return cls(concepts.values())
+
+    def concepts(self, facet: Facet) -> list[Concept]:
+        return [c for s in facet.schemes for c in self.by_scheme.get(s, [])]
+
+    def get(self, iri: str | None) -> Concept | None:
+        return self.by_iri.get(iri) if iri else None
+
+    def label(self, iri: str | None, lang: str = "en") -> str:
+        c = self.get(iri)
+        if c is not None:
+            return c.label(lang)
+        return "" if iri is None else iri.rstrip("/").rsplit("/", 1)[-1]
+
+    def key(self, facet: Facet, concept: Concept) -> str:
+        """The value to show for a concept in lists of valid values (what to type)."""
+        if facet.display == "iso6391" and concept.iso6391:
+            return concept.iso6391
+        if facet.display == "iso3" and concept.iso_alpha3:
+            return concept.iso_alpha3
+        return concept.slug
+
+    def resolve(self, facet_name: str, raw: str) -> Concept:
+        """The concept a user's value names; else a UsageError listing valid values."""
+        facet = FACETS[facet_name]
+        members = self.concepts(facet)
+        wanted = raw.strip().casefold()
+        # a slug or code wins over a label, so that "independent-media" is never ambiguous
+        exact = [c for c in members if wanted in {c.slug.casefold(), *(k.casefold() for k in c.codes)}]
+        if not exact:
+            exact = [c for c in members if wanted in c.keys()]
+        if len(exact) == 1:
+            return exact[0]
+        valid = "; ".join(f"{self.key(facet, c)} ({c.label('en')})" for c in members)
+        if len(exact) > 1:
+            names = ", ".join(self.key(facet, c) for c in exact)
+            raise UsageError(f"{facet.noun} {raw!r} is ambiguous: it could be {names}; valid: {valid}")
+        hint = self._closest(facet, members, wanted)
+        did = f"did you mean {' or '.join(repr(h) for h in hint)}? " if hint else ""
+        if not members:
+            raise UsageError(f"unknown {facet.noun} {raw!r}: the graph has no {facet.noun} vocabulary")
+        raise UsageError(f"unknown {facet.noun} {raw!r}; {did}valid: {valid}")
+
+    def _closest(self, facet: Facet, members: list[Concept], wanted: str) -> list[str]:
+        by_key: dict[str, str] = {}
+        for c in members:
+            for k in c.keys():
+                by_key.setdefault(k, self.key(facet, c))
+        close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
+        out: list[str] = []
+        for k in close:
+            if by_key[k] not in out:
+                out.append(by_key[k])
+        return out[:3]
+
+
+def _concept_order(c: Concept) -> tuple:
+    n = c.notation
+    return (0, int(n), c.slug) if n and n.isdigit() else (1, 0, c.slug)
+
+
+# ---------------------------------------------------------------- running named queries
+
+
+def run_named(
+    target: Any,
+    name: str,
+    params: dict[str, sparql.Term] | None = None,
+    *,
+    labels: str = "en",
+    queries_dir: Path | None = None,
+) -> sparql.Result:
+    """Run a named query with validated terms bound to its declared parameters."""
+    nq = named.get_named(name, queries_dir)
+    declared = {p.name for p in nq.params}
+    bindings = {k: v for k, v in (params or {}).items() if v is not None}
+    unknown = set(bindings) - declared
+    if unknown:  # a programming error, but say it plainly
+        raise UsageError(f"the named query {name!r} has no parameter(s) {', '.join(sorted(unknown))}")
+    if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
+        bindings[named.LABELS_PARAM] = ox.Literal(labels)
+    return sparql.run_query(target, nq.text, bindings=bindings, prefixes=iris.PREFIXES)
+
+
+def _rows(result: sparql.Result) -> list[dict[str, sparql.Term]]:
+    return [
+        {v: t for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+    ]
+
+
+def literal_value(term: sparql.Term | None) -> str | None:
+    return None if term is None else term.value
+
+
+def int_lit(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=ox.NamedNode(iris.XSD + "integer"))
+
+
+def bool_lit(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(iris.XSD + "boolean"))
+
+
+def year_of(text: str | None) -> int | None:
+    """The year of an xsd:gYear lexical form ("2018", "2018Z", "-0044"), as an int."""
+    if not text:
+        return None
+    m = re.match(r"^(-?\d{4,})", text)
+    return int(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------- transparency score
+
+
+@dataclass
+class Score:
+    """One entry's transparency score and its per-element values (0, 0.5, 1 or None)."""
+
+    entry: str
+    score: Decimal | None
+    elements: dict[str, Decimal | None]
+
+
+def scores(target: Any, *, labels: str = "en", queries_dir: Path | None = None) -> dict[str, Score] | None:
+    """Scores per entry IRI from the `transparency-score` named query; None if it is not installed."""
+    try:
+        named.get_named(SCORE_QUERY, queries_dir)
+    except UsageError:
+        return None
+    result = run_named(target, SCORE_QUERY, labels=labels, queries_dir=queries_dir)
+    out: dict[str, Score] = {}
+    for row in _rows(result):
+        entry = row.get("entry")
+        if entry is None:
+            continue
+        out[entry.value] = Score(
+            entry.value,
+            _decimal(row.get("score")),
+            {e: _decimal(row.get(e)) for e in SCORE_ELEMENTS},
+        )
+    return out
+
+
+def _decimal(term: sparql.Term | None) -> Decimal | None:
+    if term is None:
+        return None
+    try:
+        return Decimal(term.value)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def format_score(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return ""
+    q = Decimal(1).scaleb(-places)
+    return str(value.quantize(q))
+
+
+def score_weights(vocab: Vocabularies, target: Any) -> dict[str, Decimal]:
+    """The published weight of each score element (kzg:weight on the score-element concepts)."""
+    out: dict[str, Decimal] = {}
+    base = f"{iris.VOCAB}score-element/"
+    store = target.store if hasattr(target, "store") else target
+    for col, slug in SCORE_ELEMENT_SLUGS.items():
+        for q in store.quads_for_pattern(ox.NamedNode(base + slug), ox.NamedNode(iris.KZG + "weight"), None):
+            try:
+                out[col] = Decimal(q.object.value)
+            except (InvalidOperation, ValueError):
+                pass
+    return out
+
+
+def score_element_label(vocab: Vocabularies, column: str, lang: str) -> str:
+    return vocab.label(f"{iris.VOCAB}score-element/{SCORE_ELEMENT_SLUGS[column]}", lang)
+
+
+# ---------------------------------------------------------------- sources
+
+
+@dataclass
+class Filters:
+    """What the user asked `kzgraph sources` for, as typed (validated by `bindings`)."""
+
+    language: str | None = None
+    primary_only: bool = False
+    topic: str | None = None
+    type: str | None = None
+    section: str | None = None
+    methodology: str | None = None
+    data_format: str | None = None
+    country: str | None = None
+    founded_after: int | None = None
+    founded_before: int | None = None
+    active: bool = False
+    search: str | None = None
+
+    def bindings(self, vocab: Vocabularies) -> dict[str, sparql.Term]:
+        """Validated terms for the `sources` query's parameters (UsageError on unknown values)."""
+        b: dict[str, sparql.Term] = {}
+        for facet, value, param in (
+            ("language", self.language, "language"),
+            ("topic", self.topic, "topic"),
+            ("type", self.type, "orgType"),
+            ("section", self.section, "section"),
+            ("methodology", self.methodology, "methodology"),
+            ("data-format", self.data_format, "dataFormat"),
+            ("country", self.country, "coverage"),
+        ):
+            if value is not None:
+                b[param] = ox.NamedNode(vocab.resolve(facet, value).iri)
+        if self.primary_only:
+            if self.language is None:
+                raise UsageError("--primary-only needs --language")
+            b["primaryOnly"] = bool_lit(True)
+        if self.founded_after is not None:
+            b["foundedAfter"] = int_lit(self.founded_after)
+        if self.founded_before is not None:
+            b["foundedBefore"] = int_lit(self.founded_before)
+        if self.active:
+            b["active"] = bool_lit(True)
+        if self.search is not None:
+            if not self.search.strip():
+                raise UsageError("--search needs some text")
+            b["text"] = ox.Literal(self.search)
+        return b
+
+
+@dataclass
+class SourceRow:
+    """One catalogue entry as `kzgraph sources` lists it."""
+
+    iri: str
+    slug: str
+    name: str
+    section: str | None  # section concept IRI
+    section_number: str | None
+    item: str | None
+    types: list[str]  # type concept IRIs
+    primary: list[str]  # language codes
+    occasional: list[str]
+    methodology: str | None  # status concept IRI (None: not stated)
+    founded: int | None
+    dissolved: int | None
+    score: Score | None = None
+
+    @property
+    def place(self) -> str:
+        if self.section_number and self.item:
+            return f"{self.section_number}/{self.item}"
+        return self.item or self.section_number or ""
+
+
+def _split(value: str | None) -> list[str]:
+    return sorted({v for v in (value or "").split(" ") if v})
+
+
+def _lang_sort(codes: Iterable[str]) -> list[str]:
+    return sorted(set(codes), key=lambda c: (LANGUAGE_ORDER.index(c) if c in LANGUAGE_ORDER else 99, c))
+
+
+def find_sources(
+    target: Any,
+    vocab: Vocabularies,
+    filters: Filters,
+    *,
+    labels: str = "en",
+    queries_dir: Path | None = None,
+) -> list[SourceRow]:
+    """Entries matching every given filter (validated first), unsorted."""
+    bindings = filters.bindings(vocab)
+    result = run_named(target, SOURCES_QUERY, bindings, labels=labels, queries_dir=queries_dir)
+    out: list[SourceRow] = []
+    for row in _rows(result):
+        iri = row["entry"].value
+        primary = _split(literal_value(row.get("primary")))
+        occasional = [c for c in _split(literal_value(row.get("occasional"))) if c not in primary]
+        out.append(
+            SourceRow(
+                iri=iri,
+                slug=slug_of(iri),
+                name=literal_value(row.get("label")) or slug_of(iri),
+                section=literal_value(row.get("sectionConcept")),
+                section_number=literal_value(row.get("sectionNumber")),
+                item=literal_value(row.get("item")),
+                types=_split(literal_value(row.get("types"))),
+                primary=_lang_sort(primary),
+                occasional=_lang_sort(occasional),
+                methodology=literal_value(row.get("status")),
+                founded=year_of(literal_value(row.get("founded"))),
+                dissolved=year_of(literal_value(row.get("dissolved"))),
+            )
+        )
+    return out
+
+
+def slug_of(iri: str) -> str:
+    return iri[len(iris.ID) :] if iri.startswith(iris.ID) else iri
+
+
+def _item_key(item: str | None) -> tuple:
+    parts = re.findall(r"\d+", item or "")
+    return tuple(int(p) for p in parts) if parts else (10**9,)
+
+
+def sort_sources(rows: list[SourceRow], key: str) -> list[SourceRow]:
+    """Sort rows by section (review order), name, score (highest first) or founding year."""
+    by_name = lambda r: (r.name.casefold(), r.slug)  # noqa: E731
+    by_section = lambda r: (  # noqa: E731
+        int(r.section_number) if (r.section_number or "").isdigit() else 99,
+        _item_key(r.item),
+        r.slug,
+    )
+    if key == "name":
+        return sorted(rows, key=by_name)
+    if key == "section":
+        return sorted(rows, key=by_section)
+    if key == "founded":
+        return sorted(rows, key=lambda r: (r.founded is None, r.founded or 0, *by_name(r)))
+    if key == "score":
+        def score_key(r: SourceRow):
+            s = r.score.score if r.score else None
+            return (s is None, -(s or 0), *by_name(r))
+
+        return sorted(rows, key=score_key)
+    raise UsageError(f"unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}")
+
+
+def entry_slugs(target: Any) -> list[str]:
+    """Slugs of every catalogue entry (for suggestions)."""
+    store = target.store if hasattr(target, "store") else target
+    src = ox.NamedNode(iris.KZG + "Source")
+    typ = ox.NamedNode(iris.RDF + "type")
+    return sorted(
+        slug_of(q.subject.value)
+        for q in store.quads_for_pattern(None, typ, src)
+        if isinstance(q.subject, ox.NamedNode)
+    )
+
+
+def resolve_entry(target: Any, slug: str) -> ox.NamedNode:
+    """The entry IRI for a slug (or full IRI); an unknown one suggests the closest slugs."""
+    known = entry_slugs(target)
+    given = slug.strip()
+    if given.startswith(iris.ID):
+        given = given[len(iris.ID) :]
+    if given in known:
+        return ox.NamedNode(iris.ID + given)
+    lowered = given.casefold()
+    close = difflib.get_close_matches(lowered, known, n=3, cutoff=0.5)
+    close += [k for k in known if lowered and lowered in k and k not in close][: max(0, 3 - len(close))]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UsageError(f"unknown entry {slug!r}; {hint}run 'kzgraph sources' to list the entries")
