@@ -28,6 +28,8 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
 }
 # Formats whose statements start with their subject, so the Turtle scan can locate subjects.
 _TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+# Formats that can put triples in named graphs (flattened into the default graph on load).
+_DATASET_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD}
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SUFFIX_LIST = ", ".join(RDF_SUFFIXES)
 
@@ -214,7 +216,7 @@ def _parse_file(path: Path, shown: Path, index: int) -> tuple[list[ox.Quad], dic
     except (ValueError, OSError) as err:
         raise InputError(f"cannot parse: {err}", where) from None
 
-    quads, bnode_ids, subjects = _flatten(parsed, index)
+    quads, bnode_ids, subjects = _flatten(parsed, index, datasets=fmt in _DATASET_FORMATS)
     if fmt in _TURTLE_FAMILY:
         found = scan_turtle_subjects(text, base=path.as_uri())
     else:
@@ -301,9 +303,12 @@ def _syntax_error(err: SyntaxError, text: str, where: str) -> InputError:
 
 
 def _flatten(
-    parsed: list[ox.Quad], index: int
+    parsed: list[ox.Quad], index: int, datasets: bool
 ) -> tuple[list[ox.Quad], dict[str, str], dict[str, None]]:
     """Move every quad to the default graph and give blank nodes ids unique to this file."""
+    # This loop runs once per triple; type() identity tests and skipping the graph check
+    # for triple-only formats keep it about twice as fast as the obvious version.
+    named, blank, quad_type = ox.NamedNode, ox.BlankNode, ox.Quad
     default = ox.DefaultGraph()
     bnode_ids: dict[str, str] = {}
     subjects: dict[str, None] = {}  # insertion-ordered set
@@ -313,20 +318,23 @@ def _flatten(
         new = bnode_ids.get(node.value)
         if new is None:
             new = bnode_ids[node.value] = f"{prefix}{len(bnode_ids)}"
-        return ox.BlankNode(new)
+        return blank(new)
 
     quads: list[ox.Quad] = []
+    append = quads.append
     for quad in parsed:
         s, o = quad.subject, quad.object
-        changed = not isinstance(quad.graph_name, ox.DefaultGraph)
-        if isinstance(s, ox.BlankNode):
-            s = rename(s)
-            changed = True
-        if isinstance(o, ox.BlankNode):
-            o = rename(o)
-            changed = True
-        quads.append(ox.Quad(s, quad.predicate, o, default) if changed else quad)
-        subjects[node_key(s)] = None
+        s_blank = type(s) is blank
+        o_blank = type(o) is blank
+        in_named_graph = datasets and type(quad.graph_name) is not ox.DefaultGraph
+        if s_blank or o_blank or in_named_graph:
+            if s_blank:
+                s = rename(s)
+            if o_blank:
+                o = rename(o)
+            quad = quad_type(s, quad.predicate, o, default)
+        append(quad)
+        subjects["_:" + s.value if s_blank else s.value] = None
     return quads, bnode_ids, subjects
 
 

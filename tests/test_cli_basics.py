@@ -228,3 +228,13 @@ def test_ci_runs_exactly_the_readme_test_command():
     )
     ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines
+
+
+def test_readme_files_example_is_real_output(runner, monkeypatch):
+    monkeypatch.chdir(REPO)
+    command = "kzgraph files --root tests/fixtures/load/good"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    result = runner.invoke(main, command.split()[1:])
+    assert result.exit_code == 0
+    assert result.output == shown

@@ -29,7 +29,8 @@ def files(root: Path | None, data: tuple[Path, ...]) -> None:
     rows = [("file", "format", "triples", "subjects")]
     for info in catalogue.file_info:
         rows.append((display_path(info.path), info.format, str(info.triples), str(info.subjects)))
-    rows.append(("total", "", str(catalogue.triple_count), str(len(catalogue.locations))))
+    subjects = len({quad.subject for quad in catalogue.quads})
+    rows.append(("total", "", str(catalogue.triple_count), str(subjects)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
