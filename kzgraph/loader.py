@@ -269,10 +269,13 @@ def _refuse_xml_declarations(data: bytes, where: str) -> None:
             )
 
 
+# pyoxigraph's forms: "Parser error at line L between columns C and D: ...",
+# "... at line L column C: ...", "Parser error between line L column C and line M column D: ...".
 _PARSER_MESSAGE = re.compile(
-    r"^Parser error at line (?P<line>\d+)"
+    r"^Parser error (?:at line (?P<line>\d+)"
     r"(?: between columns (?P<col>\d+) and \d+| column (?P<col2>\d+))?"
-    r"(?: and line \d+ column \d+)?: (?P<msg>.*?)(?: \(line \d+\))?$",
+    r"|between line (?P<line3>\d+) column (?P<col3>\d+) and line \d+ column \d+)"
+    r": (?P<msg>.*?)(?: \(line \d+\))?$",
     re.S,
 )
 
@@ -283,8 +286,8 @@ def _syntax_error(err: SyntaxError, text: str, where: str) -> InputError:
     match = _PARSER_MESSAGE.match(raw)
     line, column, message = err.lineno, err.offset, raw
     if match:
-        line = int(match["line"])
-        col = match["col"] or match["col2"]
+        line = int(match["line"] or match["line3"])
+        col = match["col"] or match["col2"] or match["col3"]
         column = int(col) if col else column
         message = match["msg"]
     if "LoadDocumentCallback" in message or "remote context" in message:
