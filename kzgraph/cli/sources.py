@@ -1,0 +1,169 @@
+"""`kzgraph sources`: list catalogue entries, filtered by facets, without writing SPARQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from kzgraph.cli.options import data_option, format_option, labels_option, load_from_options, output_option, root_option
+
+SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score")
+
+
+def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, json_doc: Any = None) -> bytes:
+    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects)."""
+    if fmt == "json":
+        doc = json_doc if json_doc is not None else [dict(zip(columns, r)) for r in rows]
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    cells = [["" if c is None else str(c) for c in r] for r in rows]
+    if fmt == "csv":
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(columns)
+        w.writerows(cells)
+        return buf.getvalue().encode("utf-8")
+    cells = [[c.replace("\n", " ") for c in r] for r in cells]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(columns)]
+
+    def line(parts: Sequence[str]) -> str:
+        return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
+    """Primary language codes, then occasional ones in parentheses: 'kk, ru (en)'."""
+    text = ", ".join(primary)
+    if occasional:
+        text = f"{text} ({', '.join(occasional)})".strip()
+    return text
+
+
+@click.command("sources", short_help="List catalogue entries, filtered by language, topic, type, format, ...")
+@click.option("--language", metavar="LANG", help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
+@click.option("--primary-only", is_flag=True, help="With --language: leave out entries that have the language only in occasional translations.")
+@click.option("--topic", metavar="TOPIC", help="About this topic or a narrower one: a slug (violence) or a label.")
+@click.option("--type", "org_type", metavar="TYPE", help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
+@click.option("--section", metavar="SECTION", help="Review section: a slug (local-ngos) or its number 1-4.")
+@click.option("--methodology", metavar="STATUS", help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
+@click.option("--data-format", metavar="FORMAT", help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
+@click.option("--country", metavar="COUNTRY", help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
+@click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
+@click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
+@click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")
+@click.option("--search", metavar="TEXT", help="Case-insensitive text in a name or description.")
+@click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
+@labels_option
+@format_option(["table", "json", "csv"], "table")
+@output_option
+@root_option
+@data_option
+def sources(
+    language: str | None,
+    primary_only: bool,
+    topic: str | None,
+    org_type: str | None,
+    section: str | None,
+    methodology: str | None,
+    data_format: str | None,
+    country: str | None,
+    founded_after: int | None,
+    founded_before: int | None,
+    active: bool,
+    search: str | None,
+    sort_key: str,
+    labels: str,
+    format_: str,
+    output: Path | None,
+    root: Path | None,
+    data: tuple[Path, ...],
+) -> None:
+    """List catalogue entries matching every filter given, with their transparency score.
+
+    Filters combine with AND. A value that names nothing is refused with the
+    list of valid values. Columns: slug, name, section/item in the review,
+    organization type, languages (primary, occasional in parentheses),
+    entry-level methodology status, transparency score (0-1).
+
+    \b
+    Example:
+      kzgraph sources --topic violence
+      kzgraph sources --language kk --section local-ngos --methodology partial
+      kzgraph sources --country UZB --type independent-media --format csv
+      kzgraph sources --founded-after 2018 --founded-before 2018 --sort name
+      kzgraph sources --search barometer --labels ru --format json
+    """
+    from kzgraph import facets
+    from kzgraph.cli.query import write_output
+    from kzgraph.errors import UsageError
+
+    filters = facets.Filters(
+        language=language,
+        primary_only=primary_only,
+        topic=topic,
+        type=org_type,
+        section=section,
+        methodology=methodology,
+        data_format=data_format,
+        country=country,
+        founded_after=founded_after,
+        founded_before=founded_before,
+        active=active,
+        search=search,
+    )
+    if primary_only and language is None:
+        raise UsageError("--primary-only needs --language")
+    catalogue = load_from_options(root, data)
+    vocab = facets.Vocabularies.load(catalogue)
+    rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
+    scores = facets.scores(catalogue, labels=labels)
+    if scores is None and sort_key == "score":
+        raise UsageError("--sort score needs the transparency-score named query, which is not installed")
+    for r in rows:
+        r.score = (scores or {}).get(r.iri)
+    rows = facets.sort_sources(rows, sort_key)
+
+    def type_labels(r) -> str:
+        return ", ".join(vocab.label(t, labels) for t in r.types)
+
+    def status(r) -> str:
+        return vocab.label(r.methodology or facets.scheme_iri("methodology-status") + "/not-stated", labels)
+
+    table = [
+        (
+            r.slug,
+            r.name,
+            r.place,
+            type_labels(r),
+            languages_cell(r.primary, r.occasional),
+            status(r),
+            facets.format_score(r.score.score) if r.score else "",
+        )
+        for r in rows
+    ]
+    doc = None
+    if format_ == "json":
+        doc = [
+            {
+                "slug": r.slug,
+                "iri": r.iri,
+                "name": r.name,
+                "section": vocab.get(r.section).slug if vocab.get(r.section) else None,
+                "sectionNumber": r.section_number,
+                "item": r.item,
+                "types": [{"slug": vocab.get(t).slug if vocab.get(t) else t, "label": vocab.label(t, labels)} for t in r.types],
+                "languages": {"primary": r.primary, "occasional": r.occasional},
+                "methodology": (vocab.get(r.methodology).slug if vocab.get(r.methodology) else "not-stated"),
+                "founded": r.founded,
+                "dissolved": r.dissolved,
+                "score": float(r.score.score) if r.score and r.score.score is not None else None,
+            }
+            for r in rows
+        ]
+    write_output(write_rows(SOURCE_COLUMNS, table, format_, doc), output)
