@@ -1,0 +1,114 @@
+"""`kzgraph export`: deterministic dumps of the graph, JSON-LD with the project context, DCAT-AP and schema.org views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kzgraph import formats
+from kzgraph.cli.options import data_option, infer_option, output_option, root_option
+from kzgraph.errors import UsageError
+
+EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
+PROFILES = ("dcat-ap", "schema-org")
+
+
+@click.command("export", short_help="Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML.")
+@click.option(
+    "--format",
+    "format_",
+    type=formats.choice(EXPORT_FORMATS),
+    default=None,
+    help="Output format: ttl (default), jsonld, nt, nq, trig, rdfxml (aliases: turtle, json-ld, "
+    "ntriples, nquads, rdf-xml); jsonld is the default for --profile schema-org.",
+)
+@output_option
+@root_option
+@data_option
+@infer_option
+@click.option("--expanded", is_flag=True, help="With --format jsonld: expanded JSON-LD instead of compacted.")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=None,
+    help="Export a view: dcat-ap (DCAT-AP 3 catalogue) or schema-org (schema.org types, for web pages).",
+)
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Write every format and profile into DIR, with README.md (sizes, triple counts, SHA-256) and VERSION.",
+)
+def export(
+    format_: str | None,
+    output: Path | None,
+    root: Path | None,
+    data: tuple[Path, ...],
+    infer: str | None,
+    expanded: bool,
+    profile: str | None,
+    all_dir: Path | None,
+) -> None:
+    """Export the graph (ontology, vocabularies and catalogue data), byte-for-byte reproducibly.
+
+    The same graph always gives the same bytes: triples are sorted, blank nodes get
+    canonical labels, nothing depends on the run. JSON-LD is compacted with the project
+    context (ontology/context.jsonld), embedded inline; no remote context is ever fetched.
+    N-Quads and TriG put the triples in the named graph https://w3id.org/kzgraph/graph.
+    -o writes atomically: a failed export never leaves a partial file.
+
+    \b
+    Example:
+      kzgraph export > kzgraph.ttl
+      kzgraph export --format jsonld -o kzgraph.jsonld
+      kzgraph export --format nt --infer owlrl -o kzgraph-inferred.nt
+      kzgraph export --profile dcat-ap -o kzgraph-dcat-ap.ttl
+      kzgraph export --profile schema-org
+      kzgraph export --all dist/
+    """
+    from kzgraph import export as ex
+    from kzgraph import profiles
+    from kzgraph.loader import load_catalogue
+    from kzgraph.paths import resolve_layout
+
+    if all_dir is not None:
+        given = [name for name, value in (("--format", format_), ("-o", output), ("--profile", profile)) if value]
+        if expanded:
+            given.append("--expanded")
+        if given:
+            raise UsageError(f"--all writes every format and profile; drop {', '.join(given)}")
+    if expanded and (format_ or "jsonld") != "jsonld":
+        raise UsageError("--expanded applies to JSON-LD only; use --format jsonld")
+    if expanded and profile == "schema-org":
+        format_ = "jsonld"
+    fmt = format_ or ("jsonld" if profile == "schema-org" or expanded else "ttl")
+
+    layout = resolve_layout(root)
+    catalogue = load_catalogue(layout, extra=data)
+    if infer:
+        triples = ex.inferred_triples(catalogue, infer, layout)
+    else:
+        triples = ex.catalogue_triples(catalogue)
+    triples = ex.prepare(triples)
+    context = ex.load_context(layout.context_file)
+
+    if all_dir is not None:
+        views = {name: ex.prepare(profiles.view(triples, name)) for name in PROFILES}
+        files = ex.build_all(triples, views, context, inferred=infer)
+        ex.write_all(files, all_dir)
+        click.echo(f"wrote {len(files)} files to {all_dir}", err=True)
+        return
+
+    if profile is not None:
+        triples = ex.prepare(profiles.view(triples, profile))
+    ctx = ex.SCHEMA_CONTEXT if profile == "schema-org" else context
+    data_out = ex.serialize(triples, fmt, context=ctx, expanded=expanded)
+    if output is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data_out)
+        stream.flush()
+    else:
+        ex.write_output(data_out, output)

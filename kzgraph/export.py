@@ -1,0 +1,601 @@
+"""Deterministic serializations of the graph: the same triples give the same bytes on every run.
+
+Every writer works from one sorted, de-duplicated list of pyoxigraph triples (see ``prepare``):
+
+- N-Triples / N-Quads: our own writer, canonical N-Triples term syntax (RDF 1.2 §canonical form:
+  ``\\b \\t \\n \\f \\r \\" \\\\`` as ECHAR, other control characters as ``\\u00XX``, nothing else
+  escaped), one triple per line, lines sorted by code point. N-Quads and TriG put the triples in
+  the named graph ``GRAPH_IRI``.
+- Turtle / TriG: long form, prefixes of ``iris.PREFIXES`` that are used, subjects sorted, ``a``
+  first then predicates sorted, one object per line; the term syntax is the one ``kzgraph fmt``
+  writes for data files (``kzgraph.canonical.Writer``).
+- RDF/XML: our own writer, one ``rdf:Description`` per subject in the same order.
+- JSON-LD: expanded JSON-LD built from the sorted triples, compacted by pyld with the project
+  context (``ontology/context.jsonld``) embedded inline; a document loader that refuses every URL
+  makes sure nothing is ever fetched. Written with sorted keys, two-space indent, UTF-8.
+
+Blank nodes (the data has none; reasoning may add some) get canonical labels (RDFC-1.0 via
+pyoxigraph), so their labels depend on the graph only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import pyoxigraph as ox
+
+from kzgraph import iris
+from kzgraph.errors import InputError, RuntimeFailure, UsageError
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from kzgraph.loader import Catalogue
+    from kzgraph.paths import Layout
+
+# The named graph that N-Quads and TriG exports put the catalogue in.
+GRAPH_IRI = "https://w3id.org/kzgraph/graph"
+# Formats that export writes (the graph formats of kzgraph.formats).
+EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
+PROFILES = ("dcat-ap", "schema-org")
+SCHEMA_CONTEXT: dict[str, Any] = {
+    "@context": {
+        "@vocab": iris.SCHEMA,
+        # schema.org's own context reads these as IRIs; so do we, so that values are plain strings.
+        "url": {"@id": iris.SCHEMA + "url", "@type": "@id"},
+        "sameAs": {"@id": iris.SCHEMA + "sameAs", "@type": "@id"},
+    }
+}
+
+_RDF_TYPE = iris.RDF + "type"
+_XSD_STRING = iris.XSD + "string"
+_RDF_LANGSTRING = iris.RDF + "langString"
+
+
+# ---------------------------------------------------------------- preparing the triples
+
+
+def catalogue_triples(catalogue: "Catalogue") -> list[ox.Triple]:
+    """Return the catalogue's triples exactly as written in its files (lexical forms kept)."""
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in catalogue.quads]
+
+
+def from_rdflib(graph: "rdflib.Graph | Iterable[tuple]") -> list[ox.Triple]:
+    """Convert rdflib triples (a graph or any iterable of triples) to pyoxigraph triples."""
+    from rdflib import BNode, Literal, URIRef
+
+    def convert(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(_bnode_id(str(node)))
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+            return ox.Literal(str(node))
+        raise RuntimeFailure(f"cannot export the RDF term {node!r}")
+
+    triples = []
+    for s, p, o in graph:
+        try:
+            triples.append(ox.Triple(convert(s), convert(p), convert(o)))
+        except (ValueError, TypeError) as err:
+            raise RuntimeFailure(f"cannot export the triple {s} {p} {o}: {err}") from None
+    return triples
+
+
+def _bnode_id(label: str) -> str:
+    # pyoxigraph accepts only N-Triples blank node labels; rdflib's are usually fine, but be safe.
+    return label if re.fullmatch(r"[A-Za-z0-9_]+", label) else "h" + hashlib.sha256(label.encode()).hexdigest()[:16]
+
+
+def inferred_triples(catalogue: "Catalogue", mode: str, layout: "Layout") -> list[ox.Triple]:
+    """Return the catalogue's triples plus what ``mode`` entails, without owlrl's noise.
+
+    The asserted triples keep their written lexical forms; an entailed triple is added only when
+    rdflib does not already hold it (rdflib may re-spell a literal, which is the same triple).
+    """
+    from kzgraph import reason
+
+    source = catalogue.rdflib_graph()
+    axioms = layout.axioms_file if layout.axioms_file.is_file() else None
+    closed = reason.closure(source, mode, axioms=axioms)
+    extra = [t for t in closed if t not in source]
+    return catalogue_triples(catalogue) + from_rdflib(extra)
+
+
+def prepare(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Return the triples de-duplicated, blank nodes canonically labelled, sorted as N-Triples lines."""
+    triples = list(triples)
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
+    unique = {nt_line(t): t for t in triples}
+    return [unique[line] for line in sorted(unique)]
+
+
+# ---------------------------------------------------------------- N-Triples, N-Quads
+
+_NT_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_NT_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _nt_escape(match: re.Match) -> str:
+    char = match[0]
+    return _NT_ECHAR.get(char) or f"\\u{ord(char):04X}"
+
+
+def nt_iri(value: str) -> str:
+    """Return an IRI in N-Triples syntax; refuse characters an IRIREF cannot hold unescaped."""
+    if _IRI_FORBIDDEN.search(value):
+        raise RuntimeFailure(f"cannot export the IRI {value!r}: it holds a character IRIs forbid")
+    return f"<{value}>"
+
+
+def nt_term(term: object) -> str:
+    """Return a term in canonical N-Triples syntax."""
+    if isinstance(term, ox.NamedNode):
+        return nt_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        text = '"' + _NT_NEEDS_ESCAPE.sub(_nt_escape, term.value) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value == _XSD_STRING:
+            return text
+        return f"{text}^^{nt_iri(term.datatype.value)}"
+    raise RuntimeFailure(f"cannot export the RDF term {term!r} (RDF 1.2 triple terms are not supported)")
+
+
+def nt_line(triple: ox.Triple) -> str:
+    """Return one N-Triples line (without the newline)."""
+    return f"{nt_term(triple.subject)} {nt_term(triple.predicate)} {nt_term(triple.object)} ."
+
+
+def write_ntriples(triples: Sequence[ox.Triple]) -> bytes:
+    """Return the triples as canonical N-Triples."""
+    return "".join(nt_line(t) + "\n" for t in triples).encode("utf-8")
+
+
+def write_nquads(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
+    """Return the triples as N-Quads in the named graph ``graph``."""
+    name = nt_iri(graph)
+    return "".join(nt_line(t)[:-1] + name + " .\n" for t in triples).encode("utf-8")
+
+
+# ---------------------------------------------------------------- Turtle, TriG
+
+INDENT = " " * 4
+
+
+def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list[str], set[str]]:
+    from kzgraph.canonical import Writer
+
+    writer = Writer()
+
+    def term(node: object) -> str:
+        if isinstance(node, ox.BlankNode):
+            return "_:" + node.value
+        if isinstance(node, (ox.NamedNode, ox.Literal)):
+            return writer.term(node)
+        raise RuntimeFailure(f"cannot export the RDF term {node!r}")
+
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    shown_subject: dict[str, str] = {}
+    for t in triples:  # already sorted by N-Triples line: subjects, predicates, objects in order
+        key = nt_term(t.subject)
+        shown_subject.setdefault(key, term(t.subject))
+        predicate = "a" if t.predicate.value == _RDF_TYPE else term(t.predicate)
+        by_subject.setdefault(key, {}).setdefault(predicate, []).append(term(t.object))
+
+    blocks = []
+    inner = indent + INDENT
+    for key in by_subject:
+        predicates = sorted(by_subject[key].items(), key=lambda item: (item[0] != "a", item[0]))
+        lines = [indent + shown_subject[key]]
+        for index, (predicate, objects) in enumerate(predicates):
+            end = " ." if index == len(predicates) - 1 else " ;"
+            if len(objects) == 1:
+                lines.append(f"{inner}{predicate} {objects[0]}{end}")
+            else:
+                # As kzgraph fmt writes data files: first object on the predicate's line, then one per line.
+                lines.append(f"{inner}{predicate} {objects[0]},")
+                for obj in objects[1:-1]:
+                    lines.append(f"{inner}{INDENT}{obj},")
+                lines.append(f"{inner}{INDENT}{objects[-1]}{end}")
+        blocks.append("\n".join(lines))
+    return blocks, writer.used
+
+
+def _prefix_lines(used: set[str]) -> str:
+    return "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(used))
+
+
+def write_turtle(triples: Sequence[ox.Triple]) -> bytes:
+    """Return the triples as long-form Turtle with the project's prefixes."""
+    blocks, used = _turtle_blocks(triples)
+    text = _prefix_lines(used)
+    if blocks:
+        text += ("\n" if text else "") + "\n\n".join(blocks) + "\n"
+    return text.encode("utf-8")
+
+
+def write_trig(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
+    """Return the triples as TriG, in the named graph ``graph``."""
+    blocks, used = _turtle_blocks(triples, indent=INDENT)
+    text = _prefix_lines(used)
+    text += ("\n" if text else "") + f"{nt_iri(graph)} {{\n"
+    if blocks:
+        text += "\n\n".join(blocks) + "\n"
+    text += "}\n"
+    return text.encode("utf-8")
+
+
+# ---------------------------------------------------------------- RDF/XML
+
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_XML_FORBIDDEN = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_check(text: str) -> str:
+    bad = _XML_FORBIDDEN.search(text)
+    if bad:
+        raise RuntimeFailure(f"cannot write U+{ord(bad[0]):04X} in RDF/XML (XML 1.0 forbids it); use another format")
+    return text
+
+
+def _xml_text(text: str) -> str:
+    text = _xml_check(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")
+
+
+def _xml_attr(text: str) -> str:
+    text = _xml_text(text).replace('"', "&quot;")
+    return text.replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def _split_predicate(iri: str) -> tuple[str, str]:
+    """Split a predicate IRI into namespace and an XML local name (longest known namespace first)."""
+    for _, namespace in sorted(iris.PREFIXES.items(), key=lambda item: (-len(item[1]), item[0])):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and _NCNAME.fullmatch(local):
+            return namespace, local
+    match = re.search(r"[A-Za-z_][A-Za-z0-9_.\-]*$", iri)
+    if not match or match.start() == 0:
+        raise RuntimeFailure(f"cannot write the predicate <{iri}> in RDF/XML (no XML local name); use another format")
+    return iri[: match.start()], match[0]
+
+
+def write_rdfxml(triples: Sequence[ox.Triple]) -> bytes:
+    """Return the triples as RDF/XML: one rdf:Description per subject, in sorted order."""
+    known = {namespace: name for name, namespace in iris.PREFIXES.items()}
+    split = {t.predicate.value: _split_predicate(t.predicate.value) for t in triples}
+    split[_RDF_TYPE] = (iris.RDF, "type")
+    namespaces = {iris.RDF} | {namespace for namespace, _ in split.values()}
+    prefix_of: dict[str, str] = {}
+    others = sorted(ns for ns in namespaces if ns not in known)
+    for namespace in namespaces:
+        prefix_of[namespace] = known.get(namespace) or f"ns{others.index(namespace) + 1}"
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    for namespace, name in sorted(prefix_of.items(), key=lambda item: item[1]):
+        out.append(f'    xmlns:{name}="{_xml_attr(namespace)}"')
+    out[-1] += ">"
+
+    def node_attr(node: object, about: bool) -> str:
+        if isinstance(node, ox.BlankNode):
+            return f'rdf:nodeID="{node.value}"'
+        return f'rdf:{"about" if about else "resource"}="{_xml_attr(node.value)}"'
+
+    current = None
+    for t in triples:
+        key = nt_term(t.subject)
+        if key != current:
+            if current is not None:
+                out.append("  </rdf:Description>")
+            out.append(f"  <rdf:Description {node_attr(t.subject, about=True)}>")
+            current = key
+        namespace, local = split[t.predicate.value]
+        element = f"{prefix_of[namespace]}:{local}"
+        obj = t.object
+        if isinstance(obj, ox.Literal):
+            if obj.language:
+                attr = f' xml:lang="{_xml_attr(obj.language)}"'
+            elif obj.datatype.value == _XSD_STRING:
+                attr = ""
+            else:
+                attr = f' rdf:datatype="{_xml_attr(obj.datatype.value)}"'
+            out.append(f"    <{element}{attr}>{_xml_text(obj.value)}</{element}>")
+        else:
+            out.append(f"    <{element} {node_attr(obj, about=False)}/>")
+    if current is not None:
+        out.append("  </rdf:Description>")
+    out.append("</rdf:RDF>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def refuse_remote(url: str, options: dict | None = None) -> dict:
+    """A pyld document loader that never fetches: every remote document is refused."""
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(
+        f"remote JSON-LD documents are never fetched (asked for {url}); put the @context inline",
+        "jsonld.LoadDocumentError",
+        code="loading document failed",
+    )
+
+
+def _json_id(node: object) -> str:
+    return "_:" + node.value if isinstance(node, ox.BlankNode) else node.value
+
+
+def expanded_jsonld(triples: Sequence[ox.Triple]) -> list[dict[str, Any]]:
+    """Return expanded JSON-LD (one node object per subject) built from the sorted triples.
+
+    Literals keep their lexical form as strings (no native JSON numbers), so nothing is re-spelled.
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    for t in triples:
+        subject = _json_id(t.subject)
+        node = nodes.setdefault(subject, {"@id": subject})
+        obj = t.object
+        if t.predicate.value == _RDF_TYPE and not isinstance(obj, ox.Literal):
+            node.setdefault("@type", []).append(_json_id(obj))
+            continue
+        if isinstance(obj, ox.Literal):
+            value: dict[str, str] = {"@value": obj.value}
+            if obj.language:
+                value["@language"] = obj.language
+            elif obj.datatype.value != _XSD_STRING:
+                value["@type"] = obj.datatype.value
+        else:
+            value = {"@id": _json_id(obj)}
+        node.setdefault(t.predicate.value, []).append(value)
+    return [nodes[key] for key in sorted(nodes)]
+
+
+def compact_jsonld(expanded: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
+    """Compact expanded JSON-LD with ``context`` (a document with an inline ``@context``), offline."""
+    from pyld import jsonld
+
+    try:
+        compacted = jsonld.compact(
+            expanded,
+            context,
+            options={"documentLoader": refuse_remote, "processingMode": "json-ld-1.1"},
+        )
+    except jsonld.JsonLdError as err:
+        raise RuntimeFailure(f"JSON-LD compaction failed: {_jsonld_message(err)}") from None
+    # Always a top-level @graph, even for one node, so consumers read one shape.
+    if "@graph" not in compacted:
+        body = {k: v for k, v in compacted.items() if k != "@context"}
+        compacted = {"@context": compacted.get("@context", context["@context"]), "@graph": [body] if body else []}
+    return compacted
+
+
+def _jsonld_message(err: Exception) -> str:
+    message = getattr(err, "message", None) or str(err)
+    return " ".join(str(message).split())
+
+
+def dump_json(document: Any) -> bytes:
+    """Serialize JSON deterministically: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_jsonld(triples: Sequence[ox.Triple], context: dict[str, Any] | None, expanded: bool = False) -> bytes:
+    """Return JSON-LD: compacted with ``context`` embedded inline, or expanded."""
+    document = expanded_jsonld(triples)
+    if expanded:
+        return dump_json(document)
+    if context is None:
+        raise UsageError("a JSON-LD context is needed to compact; use --expanded")
+    return dump_json(compact_jsonld(document, context))
+
+
+def load_context(path: Path) -> dict[str, Any]:
+    """Read a JSON-LD context document (``{"@context": {...}}``); refuse remote references."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("no JSON-LD context file; it ships in ontology/context.jsonld", str(path)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"cannot read the JSON-LD context: {err}", str(path)) from None
+    if not isinstance(document, dict) or not isinstance(document.get("@context"), dict):
+        raise InputError('the context file must be {"@context": {...}} with the context inline', str(path))
+    return document
+
+
+# ---------------------------------------------------------------- one entry point
+
+
+@dataclass(frozen=True)
+class Output:
+    """One serialized export: its bytes, format, and how many triples it holds."""
+
+    data: bytes
+    format: str
+    triples: int
+
+
+def serialize(
+    triples: Sequence[ox.Triple],
+    fmt: str,
+    context: dict[str, Any] | None = None,
+    expanded: bool = False,
+) -> bytes:
+    """Serialize prepared triples (see ``prepare``) in ``fmt``."""
+    if fmt == "nt":
+        return write_ntriples(triples)
+    if fmt == "nq":
+        return write_nquads(triples)
+    if fmt == "ttl":
+        return write_turtle(triples)
+    if fmt == "trig":
+        return write_trig(triples)
+    if fmt == "rdfxml":
+        return write_rdfxml(triples)
+    if fmt == "jsonld":
+        return write_jsonld(triples, context, expanded=expanded)
+    raise UsageError(f"export cannot write {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def write_output(data: bytes, path: Path) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, renamed into place.
+
+    On any failure the temporary file is removed and an existing ``path`` is left untouched.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: no such folder {folder}")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise RuntimeFailure(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, _target_mode(path))
+        os.replace(temp, path)
+    except BaseException as err:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(err, OSError):
+            raise RuntimeFailure(f"cannot write {path}: {err.strerror or err}") from None
+        raise
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+# ---------------------------------------------------------------- --all
+
+# file name -> (format, profile, expanded)
+ALL_FILES: tuple[tuple[str, str, str | None, bool], ...] = (
+    ("kzgraph.ttl", "ttl", None, False),
+    ("kzgraph.nt", "nt", None, False),
+    ("kzgraph.nq", "nq", None, False),
+    ("kzgraph.trig", "trig", None, False),
+    ("kzgraph.rdf", "rdfxml", None, False),
+    ("kzgraph.jsonld", "jsonld", None, False),
+    ("kzgraph-expanded.jsonld", "jsonld", None, True),
+    ("kzgraph-dcat-ap.ttl", "ttl", "dcat-ap", False),
+    ("kzgraph-schema-org.jsonld", "jsonld", "schema-org", False),
+)
+_FORMAT_NAMES = {
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "nq": "N-Quads",
+    "trig": "TriG",
+    "rdfxml": "RDF/XML",
+    "jsonld": "JSON-LD",
+}
+
+
+def catalogue_version(triples: Sequence[ox.Triple]) -> str:
+    """Return the catalogue record's dcat:version / owl:versionInfo, else the package version."""
+    from kzgraph import __version__
+
+    catalogs = {
+        nt_term(t.subject)
+        for t in triples
+        if t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode) and t.object.value == iris.DCAT + "Catalog"
+    }
+    for predicate in (iris.DCAT + "version", iris.OWL + "versionInfo"):
+        found = sorted(
+            t.object.value
+            for t in triples
+            if nt_term(t.subject) in catalogs and t.predicate.value == predicate and isinstance(t.object, ox.Literal)
+        )
+        if found:
+            return found[0]
+    return __version__
+
+
+def build_all(
+    triples: Sequence[ox.Triple],
+    views: dict[str, Sequence[ox.Triple]],
+    context: dict[str, Any],
+    inferred: str | None = None,
+) -> dict[str, bytes]:
+    """Return every file of ``export --all`` (name -> bytes), README.md and VERSION included."""
+    files: dict[str, bytes] = {}
+    rows = []
+    for name, fmt, profile, expanded in ALL_FILES:
+        source = triples if profile is None else views[profile]
+        ctx = SCHEMA_CONTEXT if profile == "schema-org" else context
+        data = serialize(source, fmt, context=ctx, expanded=expanded)
+        files[name] = data
+        label = _FORMAT_NAMES[fmt] + (" (expanded)" if expanded else "")
+        if profile:
+            label += f", {profile} view"
+        rows.append((name, label, len(data), str(len(source)), hashlib.sha256(data).hexdigest()))
+    files["context.jsonld"] = dump_json(context)
+    rows.append(("context.jsonld", "JSON-LD context", len(files["context.jsonld"]), "—",
+                 hashlib.sha256(files["context.jsonld"]).hexdigest()))
+    version = catalogue_version(triples)
+    files["VERSION"] = (version + "\n").encode("utf-8")
+    files["README.md"] = _all_readme(rows, version, inferred).encode("utf-8")
+    return files
+
+
+def _all_readme(rows: list[tuple[str, str, int, str, str]], version: str, inferred: str | None) -> str:
+    lines = [
+        "# kzgraph exports",
+        "",
+        f"Catalogue version {version}. Written by `kzgraph export --all`; every file is byte-for-byte "
+        "reproducible from the same graph.",
+    ]
+    if inferred:
+        lines.append(f"The graph includes the triples entailed under {inferred} (`--infer {inferred}`).")
+    lines += [
+        f"N-Quads and TriG put the triples in the named graph <{GRAPH_IRI}>.",
+        "The JSON-LD files embed their context inline; nothing is fetched to read them.",
+        "",
+        "| file | format | size (bytes) | triples | SHA-256 |",
+        "|---|---|---:|---:|---|",
+    ]
+    lines += [f"| {name} | {label} | {size} | {count} | `{digest}` |" for name, label, size, count, digest in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_all(files: dict[str, bytes], directory: Path) -> None:
+    """Write the files of ``build_all`` into ``directory`` (created if missing), each atomically."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"--all {directory}: not a folder")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RuntimeFailure(f"cannot create {directory}: {err.strerror or err}") from None
+    for name in sorted(files):
+        write_output(files[name], directory / name)
