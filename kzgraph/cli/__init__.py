@@ -16,6 +16,7 @@ from kzgraph.errors import KzgraphError
 # `kzgraph --help` lists every command without importing it (and its engines).
 # To add a command: write kzgraph/cli/<module>.py and add one line here.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("kzgraph.cli.export:export", "Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, or a DCAT-AP / schema.org view."),
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
