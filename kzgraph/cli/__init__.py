@@ -18,9 +18,13 @@ from kzgraph.errors import KzgraphError
 COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("kzgraph.cli.export:export", "Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, or a DCAT-AP / schema.org view."),
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
+    "flags": ("kzgraph.cli.flags:flags", "List the curation flags: doubtful claims awaiting verification."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
+    "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
+    "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
+    "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
 }
 
 EXIT_INTERRUPTED = 130
