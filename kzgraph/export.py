@@ -192,18 +192,26 @@ def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list
             return writer.term(node)
         raise RuntimeFailure(f"cannot export the RDF term {node!r}")
 
-    by_subject: dict[str, dict[str, list[str]]] = {}
+    by_subject: dict[str, dict[str, list[tuple[tuple, str]]]] = {}
     shown_subject: dict[str, str] = {}
-    for t in triples:  # already sorted by N-Triples line: subjects, predicates, objects in order
+    for t in triples:  # already sorted by N-Triples line, so subjects come in order
         key = nt_term(t.subject)
         shown_subject.setdefault(key, term(t.subject))
         predicate = "a" if t.predicate.value == _RDF_TYPE else term(t.predicate)
-        by_subject.setdefault(key, {}).setdefault(predicate, []).append(term(t.object))
+        shown = term(t.object)
+        # Objects in the order kzgraph fmt uses: IRIs as written, then literals by value.
+        obj = t.object
+        order = (1, obj.value, obj.language or "", obj.datatype.value) if isinstance(obj, ox.Literal) else (0, shown, "", "")
+        by_subject.setdefault(key, {}).setdefault(predicate, []).append((order, shown))
 
     blocks = []
     inner = indent + INDENT
     for key in by_subject:
-        predicates = sorted(by_subject[key].items(), key=lambda item: (item[0] != "a", item[0]))
+        # rdf:type first, then prefixed names, then full IRIs, each sorted as written (as kzgraph fmt).
+        predicates = sorted(
+            ((p, [shown for _, shown in sorted(objs)]) for p, objs in by_subject[key].items()),
+            key=lambda item: (0 if item[0] == "a" else 2 if item[0].startswith("<") else 1, item[0]),
+        )
         lines = [indent + shown_subject[key]]
         for index, (predicate, objects) in enumerate(predicates):
             end = " ." if index == len(predicates) - 1 else " ;"
@@ -406,6 +414,15 @@ def write_jsonld(triples: Sequence[ox.Triple], context: dict[str, Any] | None, e
     if context is None:
         raise UsageError("a JSON-LD context is needed to compact; use --expanded")
     return dump_json(compact_jsonld(document, context))
+
+
+def context_for(layout: "Layout") -> dict[str, Any]:
+    """Return the layout's JSON-LD context, else the one shipped with kzgraph."""
+    if layout.context_file.is_file():
+        return load_context(layout.context_file)
+    from kzgraph.paths import resolve_layout
+
+    return load_context(resolve_layout(None).context_file)
 
 
 def load_context(path: Path) -> dict[str, Any]:

@@ -93,9 +93,9 @@ def export(
     else:
         triples = ex.catalogue_triples(catalogue)
     triples = ex.prepare(triples)
-    context = ex.load_context(layout.context_file)
 
     if all_dir is not None:
+        context = ex.context_for(layout)
         views = {name: ex.prepare(profiles.view(triples, name)) for name in PROFILES}
         files = ex.build_all(triples, views, context, inferred=infer)
         ex.write_all(files, all_dir)
@@ -104,7 +104,9 @@ def export(
 
     if profile is not None:
         triples = ex.prepare(profiles.view(triples, profile))
-    ctx = ex.SCHEMA_CONTEXT if profile == "schema-org" else context
+    ctx = None
+    if fmt == "jsonld" and not expanded:
+        ctx = ex.SCHEMA_CONTEXT if profile == "schema-org" else ex.context_for(layout)
     data_out = ex.serialize(triples, fmt, context=ctx, expanded=expanded)
     if output is None:
         stream = click.get_binary_stream("stdout")
