@@ -174,7 +174,7 @@ class EntryView:
         figures = []
         for v in self.vals(n, "kzg:missingShareAtLeast"):
             try:
-                figures.append(f"at least {Decimal(v.value) * 100:g}% missing")
+                figures.append(f"at least {(Decimal(v.value) * 100).normalize():f}% missing")
             except InvalidOperation:
                 figures.append(f"share missing ≥ {v.value}")
         for curie, fmt in (
@@ -263,6 +263,16 @@ class EntryView:
         add("gaps", [self.gap_line(v.value) for v in self.vals(n, "kzg:gap")])
         add("note", self.texts(n, "rdfs:comment") + self.texts(n, "dcterms:description"))
         return lines
+
+    def part_formats(self, e: Node) -> list[str]:
+        """Formats and services offered by the entry's publications: 'SPSS data file (CAB Survey Project)'."""
+        out = []
+        for pv in e.all(P("kzg:publication")):
+            pn = self.node(pv.value)
+            kinds = [v.text for v in pn.all(P("kzg:dataFormat"))]
+            kinds += [self._service(v.value) for v in pn.all(P("kzg:dataService"))]
+            out += [f"{k} ({self.name(pv.value)})" for k in kinds]
+        return out
 
     def _service(self, iri: str) -> str:
         n = self.node(iri)
@@ -357,6 +367,7 @@ class EntryView:
         groups.append(("Data formats and services", [
             ("formats", T("kzg:dataFormat")),
             ("services", [self._service(v.value) for v in self.vals(e, "kzg:dataService")]),
+            ("in publications", self.part_formats(e)),
             ("gender disaggregation", T("kzg:genderDisaggregation")),
             ("access rights", T("dcterms:accessRights")),
         ]))
