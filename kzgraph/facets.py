@@ -273,6 +273,9 @@ class Score:
     entry: str
     score: Decimal | None
     elements: dict[str, Decimal | None]
+    # why each element scored what it did ("available", "not-stated", "primary", ...),
+    # from the query's ?<element>Status columns where it has them
+    statuses: dict[str, str | None] = field(default_factory=dict)
 
 
 def scores(target: Any, *, labels: str = "en", queries_dir: Path | None = None) -> dict[str, Score] | None:
@@ -291,6 +294,7 @@ def scores(target: Any, *, labels: str = "en", queries_dir: Path | None = None) 
             entry.value,
             _decimal(row.get("score")),
             {e: _decimal(row.get(e)) for e in SCORE_ELEMENTS},
+            {e: literal_value(row.get(e + "Status")) for e in SCORE_ELEMENTS},
         )
     return out
 

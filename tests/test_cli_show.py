@@ -103,6 +103,9 @@ def test_score_breakdown(runner):
     assert set(elements) == {"methodologyNote", "dataCollection", "machineReadable", "genderDisaggregation",
                              "kazakh", "russian", "english"}
     assert elements["machineReadable"]["value"] == 1
+    # "not stated" is kept distinct from "not available"
+    assert elements["dataCollection"]["status"] == "not-stated"
+    assert elements["methodologyNote"]["status"] == "available"
     assert abs(sum(e["weight"] for e in elements.values()) - 1) < 1e-9
     out = show(runner, "world-bank-gender-data-portal")
     assert "Machine-readable formats" in out and "weight 0.15" in out

@@ -484,6 +484,7 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
                 "element": col,
                 "label": facets.score_element_label(vocab, col, labels),
                 "value": float(value) if value is not None else None,
+                "status": score.statuses.get(col) if score else None,
                 "weight": float(weights[col]) if col in weights else None,
             }
         )
@@ -514,6 +515,7 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
             for b in breakdown:
                 val = "n/a" if b["value"] is None else f"{b['value']:g}"
                 weight = "" if b["weight"] is None else f"weight {b['weight']:g}"
-                score_lines.append(f"  {b['label'].ljust(w)}  {val:>4}  {weight}")
+                why = (b["status"] or "").replace("-", " ")
+                score_lines.append(f"  {b['label'].ljust(w)}  {val:>4}  {weight:<12}  {why}".rstrip())
         data_out = render_text(f"{name} ({facets.slug_of(entry.value)})", groups, score_lines).encode("utf-8")
     write_output(data_out, output)
