@@ -18,9 +18,9 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 @root_option
 @data_option
 def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
-    """List the curation flags: claims kept as the review states them, to be verified.
+    """List the curation flags: doubtful claims awaiting verification.
 
-    One row per flag: the catalogue entry, the flagged node (the entry or one
+    Each claim is kept as the review states it. One row per flag: the catalogue entry, the flagged node (the entry or one
     of its parts), the property, the value as stated, and why it is doubtful.
 
     \b

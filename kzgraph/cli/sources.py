@@ -84,12 +84,13 @@ def sources(
     root: Path | None,
     data: tuple[Path, ...],
 ) -> None:
-    """List catalogue entries matching every filter given, with their transparency score.
+    """List the catalogue entries that match every filter given.
 
     Filters combine with AND. A value that names nothing is refused with the
     list of valid values. Columns: slug, name, section/item in the review,
     organization type, languages (primary, occasional in parentheses),
-    entry-level methodology status, transparency score (0-1).
+    entry-level methodology status, transparency score (0-1, see
+    'kzgraph show SLUG' for its breakdown).
 
     \b
     Example:

@@ -29,10 +29,12 @@ MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", 
 @root_option
 @data_option
 def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
-    """Summarize the catalogue: how many entries per review section, organization
-    type, language (primary and occasional), top-level topic (narrower topics
-    counted), methodology status and data format, and how many entries lack each
-    key fact (founding year, assessment, language, topic, coverage, channel).
+    """Summarize the catalogue and the review's gaps at a glance.
+
+    How many entries per review section, organization type, language (primary
+    and occasional), top-level topic (narrower topics counted), methodology
+    status and data format, and how many entries lack each key fact (founding
+    year, assessment, language, topic, coverage, channel).
 
     An entry may count under several keys of one dimension (two languages, two
     topics). Methodology "not stated" counts entries without an entry-level
