@@ -210,8 +210,10 @@ CASES = [
         "un-women-europe-central-asia", "spotlight-initiative-central-asia", "paperlab",
         "aiman-umarova-law-school", "svet",
     }),
-    # 1.6 is the only entry whose own subject is harmful practices (1.4 names it as a portal component)
-    ("violence-sources", {"topic": "harmful-practices"}, ("entry",), {"spotlight-initiative-central-asia"}),
+    # 1.6 works on harmful practices; 1.4's data portal has a harmful-practices component
+    ("violence-sources", {"topic": "harmful-practices"}, ("entry",), {
+        "spotlight-initiative-central-asia", "unfpa-kazakhstan",
+    }),
     # ---- languages
     ("sources-by-language", {"language": "lang:KAZ"}, ("entry", "availability"), set(KAZAKH.items())),
     # media 12: Orda in Kazakh, Uzbek and Russian
