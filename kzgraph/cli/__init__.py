@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
+    "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),
 }
 
 EXIT_INTERRUPTED = 130
