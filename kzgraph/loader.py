@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -65,11 +68,13 @@ class Catalogue:
 
     store: ox.Store
     files: list[Path]
-    locations: dict[str, Location]
+    # A dict, or (from the parse cache) a mapping read on first use.
+    locations: Mapping[str, Location]
     duplicates: dict[str, list[Location]] = field(default_factory=dict)
     file_info: list[FileInfo] = field(default_factory=list)
     triple_count: int = 0
-    quads: list[ox.Quad] = field(default_factory=list, repr=False)
+    # A list, or (from the parse cache) a sequence read on first use.
+    quads: Sequence[ox.Quad] = field(default_factory=list, repr=False)
     _graph: "rdflib.Graph | None" = field(default=None, repr=False)
 
     def location_of(self, node: object) -> Location | None:
@@ -159,20 +164,37 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _load(paths: Sequence[Path]) -> Catalogue:
-    store = ox.Store()
-    files: list[Path] = []
+    given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
-    locations: dict[str, Location] = {}
-    duplicates: dict[str, list[Location]] = {}
-    infos: list[FileInfo] = []
-    everything: list[ox.Quad] = []
+    real_dirs: dict[str, str] = {}
     for path in paths:
-        resolved = Path(path).resolve()
+        resolved = _real_path(Path(path), real_dirs)
         # The same file given twice (e.g. --data data/) would look like a duplicate description.
         if resolved in seen:
             continue
         seen.add(resolved)
-        quads, lines, subject_count = _parse_file(resolved, Path(path), index=len(files))
+        given.append((resolved, Path(path)))
+    files = [resolved for resolved, _ in given]
+    key = _cache_key(files)
+    if key is not None:
+        cached = _from_cache(key, files)
+        if cached is not None:
+            return cached
+    catalogue = _parse_all(given)
+    if key is not None:
+        _to_cache(key, catalogue)
+    return catalogue
+
+
+def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
+    store = ox.Store()
+    files: list[Path] = []
+    locations: dict[str, Location] = {}
+    duplicates: dict[str, list[Location]] = {}
+    infos: list[FileInfo] = []
+    everything: list[ox.Quad] = []
+    for resolved, shown in given:
+        quads, lines, subject_count = _parse_file(resolved, shown, index=len(files))
         store.bulk_extend(quads)
         everything += quads
         files.append(resolved)
@@ -195,9 +217,113 @@ def _load(paths: Sequence[Path]) -> Catalogue:
     )
 
 
+def _real_path(path: Path, real_dirs: dict[str, str]) -> Path:
+    """Return ``path`` with symlinks resolved, resolving each folder once (it is slow)."""
+    parent = str(path.parent)
+    real = real_dirs.get(parent)
+    if real is None:
+        real = real_dirs[parent] = os.path.realpath(parent)
+    full = os.path.join(real, path.name)
+    if os.path.islink(full):
+        full = os.path.realpath(full)
+    return Path(full)
+
+
+# --- The persistent parse cache (kzgraph/cache.py) ----------------------------------------
+
+
+def _cache_key(files: Sequence[Path]) -> str | None:
+    from kzgraph import cache
+
+    if cache.cache_dir() is None:
+        return None
+    try:
+        digests = [cache.file_digest(path) for path in files]
+    except OSError:
+        return None  # the parser reports the unreadable file
+    return cache.entry_key(files, digests)
+
+
+def _from_cache(key: str, files: Sequence[Path]) -> Catalogue | None:
+    """Return the cached catalogue for ``key``, or None (never a partial or stale one)."""
+    from kzgraph import cache
+
+    entry = cache.lookup(key)
+    if entry is None:
+        return None
+    try:
+        meta = entry.read_meta()
+        if meta["files"] != [str(path) for path in files]:
+            return None
+        # Open now: an entry pruned by another process stays readable through these handles.
+        quads_file = open(entry.folder / cache.QUADS, "rb")
+        locations_file = open(entry.folder / cache.LOCATIONS, "rb")
+        with_bnodes = list(ox.parse(path=entry.folder / cache.BNODE_QUADS, format=ox.RdfFormat.N_QUADS))
+        positions = meta["bnode_positions"]
+        if len(positions) != len(with_bnodes):
+            return None
+        store = ox.Store()
+        store.bulk_load(quads_file, format=ox.RdfFormat.N_QUADS)
+        store.bulk_extend(with_bnodes)
+        if len(store) != meta["triple_count"]:
+            return None
+        file_info = [FileInfo(files[i], fmt, triples, subjects) for i, fmt, triples, subjects in meta["file_info"]]
+        duplicates = {
+            key: [Location(files[i], line) for i, line in places] for key, places in meta["duplicates"].items()
+        }
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError, IndexError):
+        return None
+
+    def read_quads() -> list[ox.Quad]:
+        quads_file.seek(0)
+        plain = list(ox.parse(quads_file, format=ox.RdfFormat.N_QUADS))
+        return cache.merge_quads(plain, with_bnodes, positions)
+
+    def read_locations() -> dict[str, list[int]]:
+        locations_file.seek(0)
+        return json.load(locations_file)
+
+    return Catalogue(
+        store=store,
+        files=list(files),
+        locations=cache.LazyLocations(read_locations, lambda i, line: Location(files[i], line)),
+        duplicates=duplicates,
+        file_info=file_info,
+        triple_count=len(store),
+        quads=cache.LazyQuads(read_quads, meta["quads"]),
+    )
+
+
+def _to_cache(key: str, catalogue: Catalogue) -> None:
+    from kzgraph import cache
+
+    index = {path: i for i, path in enumerate(catalogue.files)}
+    meta = {
+        "files": [str(path) for path in catalogue.files],
+        "file_info": [[index[i.path], i.format, i.triples, i.subjects] for i in catalogue.file_info],
+        "duplicates": {
+            key: [[index[loc.path], loc.line] for loc in places] for key, places in catalogue.duplicates.items()
+        },
+        "triple_count": catalogue.triple_count,
+        "quads": len(catalogue.quads),
+    }
+    locations = {key: [index[loc.path], loc.line] for key, loc in catalogue.locations.items()}
+    cache.save(key, catalogue.quads, meta, locations)
+
+
 def _parse_file(path: Path, shown: Path, index: int) -> tuple[list[ox.Quad], dict[str, int], int]:
     """Parse one file; return its triples, the first line of each located subject, and the subject count."""
-    where = display_path(shown)
+    try:
+        return _parse_file_at(path, index)
+    except InputError as err:
+        # Worked out only on error: display_path resolves paths, which is slow for many files.
+        if err.path is None:
+            err.path = display_path(shown)
+        raise
+
+
+def _parse_file_at(path: Path, index: int) -> tuple[list[ox.Quad], dict[str, int], int]:
+    where = None  # filled in by _parse_file on error
     fmt = RDF_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"unknown RDF file type {path.suffix!r}; use one of {_SUFFIX_LIST}", where)
@@ -233,7 +359,7 @@ def _parse_file(path: Path, shown: Path, index: int) -> tuple[list[ox.Quad], dic
     return quads, lines, len(subjects)
 
 
-def _read(path: Path, where: str) -> bytes:
+def _read(path: Path, where: str | None) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -246,7 +372,7 @@ def _read(path: Path, where: str) -> bytes:
         raise InputError(f"cannot read the file: {err.strerror or err}", where) from None
 
 
-def _decode(data: bytes, where: str) -> str:
+def _decode(data: bytes, where: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -257,7 +383,7 @@ def _decode(data: bytes, where: str) -> str:
         ) from None
 
 
-def _refuse_xml_declarations(data: bytes, where: str) -> None:
+def _refuse_xml_declarations(data: bytes, where: str | None) -> None:
     # pyoxigraph expands internal entities; a DOCTYPE could hide IRIs or blow up in size.
     for marker in (b"<!DOCTYPE", b"<!ENTITY"):
         at = data.find(marker)
@@ -280,7 +406,7 @@ _PARSER_MESSAGE = re.compile(
 )
 
 
-def _syntax_error(err: SyntaxError, text: str, where: str) -> InputError:
+def _syntax_error(err: SyntaxError, text: str, where: str | None) -> InputError:
     """Turn a pyoxigraph SyntaxError into a one-line InputError with line and column."""
     raw = str(err.msg if err.msg is not None else err)
     match = _PARSER_MESSAGE.match(raw)
