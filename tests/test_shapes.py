@@ -5,7 +5,9 @@ Each ``tests/fixtures/invalid/*.ttl`` starts with one ``# expect:`` line per exp
     # expect: Violation sh:MinCountConstraintComponent focus=id:x path=rdfs:label
 
 (severity, constraint component, focus node; ``path=`` and ``value=`` are checked when given;
-``focus=_:`` matches any blank node). The fixture is validated together with the real ontology
+``focus=_:`` matches any blank node; ``A|B`` accepts either constraint component, for the one
+case where rdflib's state decides: once owlrl has run in the process it gives xsd:gYear literals
+values, so "abcd"^^xsd:gYear breaks sh:datatype as well as sh:pattern, and the report keeps one). The fixture is validated together with the real ontology
 and vocabularies, and the results must be exactly the expected ones: nothing missing, nothing
 extra, warnings and infos included. Fixtures are found by glob, so a new one is never skipped.
 """
@@ -72,6 +74,9 @@ def _matches(expected: dict, actual: dict) -> bool:
         have = actual.get(key, "")
         if key == "focus" and want == "_:":
             if not have.startswith("_:"):
+                return False
+        elif key == "constraint":
+            if have not in want.split("|"):
                 return False
         elif have != want:
             return False
