@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # rdflib is imported only when reasoning actually runs
 MODES = ("rdfs", "owlrl")
 
 # owlrl reports a clash as a node of this type carrying the message (owlrl.Namespaces.ERRNS).
+_LITERAL_STAND_IN = "urn:kzgraph:literal:"
 _OWLRL_ERROR_NS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _STANDARD_NAMESPACES = (RDF, RDFS, OWL, XSD)
 _REFLEXIVE_NOISE = (OWL + "sameAs", RDFS + "subClassOf", RDFS + "subPropertyOf",
@@ -33,23 +34,44 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
     if mode not in MODES:
         raise UsageError(f"unknown inference mode {mode!r}; use one of: {', '.join(MODES)}")
     import owlrl
-    from rdflib import Graph
+    from rdflib import Graph, Literal, URIRef
+
+    # owlrl identifies literals by their text, so "X"@ru and "X"@kk can swap places (a Russian
+    # altLabel became a second Russian prefLabel). Reason over stand-in IRIs instead and put the
+    # literals back afterwards; nothing kzgraph entails depends on a literal's value.
+    literals: dict = {}
+    stand_ins: dict = {}
+
+    def hide(node):
+        if isinstance(node, Literal):
+            if node not in literals:
+                stand_in = URIRef(f"{_LITERAL_STAND_IN}{len(literals)}")
+                literals[node] = stand_in
+                stand_ins[stand_in] = node
+            return literals[node]
+        return node
 
     work = Graph()
-    for triple in graph:
-        work.add(triple)
+    for s, p, o in graph:
+        work.add((s, p, hide(o)))
     axiom_graph = Graph()
     if axioms is not None:
         axiom_graph.parse(axioms, format="turtle")
         for triple in axiom_graph:
             work.add(triple)
     semantics = owlrl.OWLRL_Semantics if mode == "owlrl" else owlrl.RDFS_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    # improved_datatypes=False: owlrl would otherwise swap rdflib's literal conversions for the
+    # rest of the process, changing how later code (SHACL) sees typed values.
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False,
+                           improved_datatypes=False).expand(work)
     _check_consistency(work)
     result = Graph()
     for prefix, namespace in graph.namespaces():
         result.bind(prefix, namespace, override=True)
-    for triple in work:
+    for s, p, o in work:
+        if s in stand_ins or p in stand_ins:
+            continue  # statements about a literal (its datatype, sameAs itself, ...)
+        triple = (s, p, stand_ins.get(o, o))
         if triple in axiom_graph and triple not in graph:
             continue
         if not is_noise(triple):

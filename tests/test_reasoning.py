@@ -106,3 +106,25 @@ def test_noise_filter_drops_each_kind():
     assert is_noise((RDFS.label, RDF.type, OWL.AnnotationProperty))
     assert is_noise((BNode(), URIRef("http://www.daml.org/2002/03/agents/agent-ont#error"), Literal("m")))
     assert not is_noise((x, RDF.type, KZG.Source))
+
+
+def test_literals_keep_their_language_through_reasoning():
+    """owlrl alone turns an altLabel "X"@ru into a prefLabel when "X"@kk is a prefLabel."""
+    graph = Graph()
+    concept = URIRef(iris.VOCAB + "organization-type/broadcaster")
+    pref, alt = URIRef(iris.SKOS + "prefLabel"), URIRef(iris.SKOS + "altLabel")
+    graph.add((concept, pref, Literal("Телерадиокомпания", lang="kk")))
+    graph.add((concept, alt, Literal("Телерадиокомпания", lang="ru")))
+    for mode in ("rdfs", "owlrl"):
+        closed = closure(graph, mode, LAYOUT.axioms_file)
+        assert set(closed.objects(concept, pref)) == {Literal("Телерадиокомпания", lang="kk")}
+        assert set(closed.objects(concept, alt)) == {Literal("Телерадиокомпания", lang="ru")}
+
+
+def test_reasoning_leaves_rdflib_literal_handling_alone():
+    graph = Graph()
+    year = Literal("2018", datatype=URIRef(iris.XSD + "gYear"))
+    graph.add((URIRef(iris.ID + "x"), KZG.foundingYear, year))
+    before = Literal("abcd", datatype=URIRef(iris.XSD + "gYear")).ill_typed
+    closure(graph, "owlrl")
+    assert Literal("abcd", datatype=URIRef(iris.XSD + "gYear")).ill_typed == before
