@@ -30,7 +30,8 @@ CASES = [
     # topic: violence includes gender-based, sexual, domestic violence, violence against women
     (["--topic", "violence"], {"un-women-europe-central-asia", "spotlight-initiative-central-asia", "paperlab", "aiman-umarova-law-school", "svet"}),
     (["--topic", "Violence"], {"un-women-europe-central-asia", "spotlight-initiative-central-asia", "paperlab", "aiman-umarova-law-school", "svet"}),
-    (["--topic", "harmful-practices"], {"spotlight-initiative-central-asia"}),
+    # 1.6 names harmful practices; 1.4 lists them among the UNFPA data portal's components
+    (["--topic", "harmful-practices"], {"spotlight-initiative-central-asia", "unfpa-kazakhstan"}),
     # language: codes, authority codes and labels; primary or occasional
     (["--language", "uz"], {"orda"}),
     (["--language", "UZB"], {"orda"}),
