@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathlib costs ~2 ms at start; annotations only
+    from pathlib import Path
 
 
 class KzgraphError(Exception):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 
 import click
 
@@ -93,6 +92,8 @@ class LazyGroup(click.Group):
 
 def _debug_traceback() -> None:
     if os.environ.get("KZGRAPH_DEBUG") == "1":
+        import traceback  # only when asked: `kzgraph --help` must start as fast as click
+
         traceback.print_exc()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -210,6 +209,8 @@ def write_output(data: bytes, output: Path | None) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write bytes to path via a temporary file in the same folder and os.replace."""
+    import tempfile  # only when writing a file: keeps the start of every query short
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
