@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -31,7 +29,7 @@ from kzgraph import __version__
 ENV_DISABLE = "KZGRAPH_NO_CACHE"
 # Bump when the layout or meaning of an entry changes.
 FORMAT = 1
-KEEP_ENTRIES = 3
+KEEP_ENTRIES = 4
 QUADS = "quads.nq"
 # Store loaders give blank nodes new labels, but locations and exports need the loader's labels
 # ("_:f3b0"): the few quads with blank nodes are kept apart and inserted as parsed.
@@ -105,6 +103,9 @@ def save(
     locations: dict[str, list[int]],
 ) -> None:
     """Store an entry atomically (write a temporary folder, then rename); never raise."""
+    import shutil
+    import tempfile
+
     root = cache_dir()
     if root is None:
         return
@@ -143,6 +144,8 @@ def save(
 
 
 def _prune(root: Path) -> None:
+    import shutil
+
     entries = []
     for child in root.iterdir():
         if child.name.startswith(".tmp-"):

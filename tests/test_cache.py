@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_an_unwritable_cache_is_skipped(tmp_path, root, monkeypatch, kind):
         home = tmp_path / "ro"
         (home / "kzgraph" / "catalogues").mkdir(parents=True)
         monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-        monkeypatch.setattr(cache.tempfile, "mkdtemp", _refuse)
+        monkeypatch.setattr(tempfile, "mkdtemp", _refuse)
     monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
     first = load_catalogue(Layout(root))
     second = load_catalogue(Layout(root))
