@@ -240,12 +240,17 @@ CASES = [
     }),
     # ---- topics
     # local 2 LGBTQ rights, 4 LBQ women, 7 LBT women, 10 transgender people, media 1 LGBT,
-    # INGOs 3 acceptance of homosexuality
+    # INGOs 3 acceptance of homosexuality; INGOs 4: the values section of FES's 2021 "Youth in
+    # Kazakhstan" survey asks about attitudes towards homosexuality (same basis as INGOs 3)
     ("sources-by-topic", {"topic": "lgbtq-rights"}, ("entry",), {
         "aiman-umarova-law-school", "feminita", "fempoint", "femagora", "kok-team", "world-values-survey",
+        "friedrich-ebert-stiftung",
     }),
-    # INGOs 9 migration reports; local 3 research on migration
-    ("sources-by-topic", {"topic": "migration"}, ("entry",), {"iom", "public-opinion-research-institute"}),
+    # INGOs 9 migration reports; local 3 research on migration; INGOs 4: a section of FES's
+    # 2021 "Youth in Kazakhstan" survey covers life plans, education, employment and immigration
+    ("sources-by-topic", {"topic": "migration"}, ("entry",), {
+        "iom", "public-opinion-research-institute", "friedrich-ebert-stiftung",
+    }),
     # local 11: fatphobia and fat-shaming
     ("sources-by-topic", {"topic": "weight-stigma"}, ("entry",), {"artyq-emes"}),
     # media 8: fact checking
