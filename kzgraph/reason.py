@@ -1,7 +1,16 @@
-"""Entailment with owlrl: RDFS or OWL 2 RL closure, checked for consistency and cleaned of noise."""
+"""Entailment: RDFS or OWL 2 RL closure, checked for consistency and cleaned of noise.
+
+RDFS runs on owlrl. OWL 2 RL runs on the native ``reasonable`` reasoner when it is installed
+(about 30x faster on the shipped catalogue; owlrl's closure grows about as n^1.8 and takes
+minutes at 100x), completed with the schema rules it leaves out (domain/range/sub-property
+entailments between terms) and the OWL 2 RL clash rules, so that both engines give the same
+closure (tests/test_reasoner_engines.py); otherwise on owlrl. ``KZGRAPH_REASONER=owlrl``
+forces owlrl.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -33,7 +42,6 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
     """
     if mode not in MODES:
         raise UsageError(f"unknown inference mode {mode!r}; use one of: {', '.join(MODES)}")
-    import owlrl
     from rdflib import Graph, Literal, URIRef
 
     # owlrl identifies literals by their text, so "X"@ru and "X"@kk can swap places (a Russian
@@ -59,11 +67,16 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
         axiom_graph.parse(axioms, format="turtle")
         for triple in axiom_graph:
             work.add(triple)
-    semantics = owlrl.OWLRL_Semantics if mode == "owlrl" else owlrl.RDFS_Semantics
-    # improved_datatypes=False: owlrl would otherwise swap rdflib's literal conversions for the
-    # rest of the process, changing how later code (SHACL) sees typed values.
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False,
-                           improved_datatypes=False).expand(work)
+    if mode == "owlrl" and engine() == "reasonable":
+        _reasonable_closure(work)
+    else:
+        import owlrl
+
+        semantics = owlrl.OWLRL_Semantics if mode == "owlrl" else owlrl.RDFS_Semantics
+        # improved_datatypes=False: owlrl would otherwise swap rdflib's literal conversions for the
+        # rest of the process, changing how later code (SHACL) sees typed values.
+        owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False,
+                               improved_datatypes=False).expand(work)
     _check_consistency(work)
     result = Graph()
     for prefix, namespace in graph.namespaces():
@@ -77,6 +90,93 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
         if not is_noise(triple):
             result.add(triple)
     return result
+
+
+def engine() -> str:
+    """Return the OWL 2 RL engine to use: "reasonable" when installed (unless told), else "owlrl"."""
+    if os.environ.get("KZGRAPH_REASONER", "").strip().lower() == "owlrl":
+        return "owlrl"
+    import importlib.util
+
+    return "reasonable" if importlib.util.find_spec("reasonable") is not None else "owlrl"
+
+
+def _reasonable_closure(work: "Graph") -> None:
+    """Add the OWL 2 RL closure of ``work`` to it, computed by ``reasonable``."""
+    import reasonable
+
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(work)
+    for triple in reasoner.reason():
+        work.add(triple)
+    _schema_rules(work)
+    _clashes(work)
+
+
+def _schema_rules(work: "Graph") -> None:
+    """Apply OWL 2 RL's scm-dom1/2, scm-rng1/2 and scm-spo, which reasonable leaves out.
+
+    They relate terms only (no instance gains a type from them that cax-sco/prp-spo1 did not
+    already give), so a fixpoint over the schema triples is enough.
+    """
+    from rdflib import URIRef
+
+    sub_class, sub_prop = URIRef(RDFS + "subClassOf"), URIRef(RDFS + "subPropertyOf")
+    domain, range_ = URIRef(RDFS + "domain"), URIRef(RDFS + "range")
+    while True:
+        new = set()
+        supers = {}
+        for c1, c2 in work.subject_objects(sub_class):
+            supers.setdefault(c1, set()).add(c2)
+        sub_props = {}
+        for p1, p2 in work.subject_objects(sub_prop):
+            sub_props.setdefault(p2, set()).add(p1)
+        for link in (domain, range_):
+            for p, c in list(work.subject_objects(link)):
+                new.update((p, link, c2) for c2 in supers.get(c, ()))  # scm-dom1, scm-rng1
+                new.update((p1, link, c) for p1 in sub_props.get(p, ()))  # scm-dom2, scm-rng2
+        for p1, p2 in list(work.subject_objects(sub_prop)):
+            new.update((p1, sub_prop, p3) for p3 in work.objects(p2, sub_prop))  # scm-spo
+        new = {t for t in new if t not in work}
+        if not new:
+            return
+        for triple in new:
+            work.add(triple)
+
+
+def _clashes(work: "Graph") -> None:
+    """Mark what OWL 2 RL's clash rules find, as owlrl does, for _check_consistency to report.
+
+    reasonable does not apply them: cls-nothing2 is checked there already; these add cax-dw,
+    cax-adc, cls-com, prp-irp, prp-asyp, prp-pdw and eq-diff1.
+    """
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.collection import Collection
+
+    a = URIRef(RDF + "type")
+    error = URIRef(_OWLRL_ERROR_NS + "error")
+    found: list[str] = []
+    for c1, c2 in work.subject_objects(URIRef(OWL + "disjointWith")):
+        found += [f"{x} is in the disjoint classes {c1} and {c2}" for x in work.subjects(a, c1) if (x, a, c2) in work]
+    for group in work.subjects(a, URIRef(OWL + "AllDisjointClasses")):
+        for members in work.objects(group, URIRef(OWL + "members")):
+            classes = list(Collection(work, members))
+            for i, c1 in enumerate(classes):
+                for c2 in classes[i + 1 :]:
+                    found += [f"{x} is in the disjoint classes {c1} and {c2}" for x in work.subjects(a, c1) if (x, a, c2) in work]
+    for c1, c2 in work.subject_objects(URIRef(OWL + "complementOf")):
+        found += [f"{x} is in {c1} and its complement {c2}" for x in work.subjects(a, c1) if (x, a, c2) in work]
+    for p in work.subjects(a, URIRef(OWL + "IrreflexiveProperty")):
+        found += [f"{x} {p} itself, which is irreflexive" for x, y in work.subject_objects(p) if x == y]
+    for p in work.subjects(a, URIRef(OWL + "AsymmetricProperty")):
+        found += [f"{x} {p} {y} both ways, which is asymmetric" for x, y in work.subject_objects(p) if (y, p, x) in work]
+    for p1, p2 in work.subject_objects(URIRef(OWL + "propertyDisjointWith")):
+        found += [f"{x} {p1} and {p2} {y}, which are disjoint" for x, y in work.subject_objects(p1) if (x, p2, y) in work]
+    for x, y in work.subject_objects(URIRef(OWL + "sameAs")):
+        if (x, URIRef(OWL + "differentFrom"), y) in work:
+            found.append(f"{x} is both the same as and different from {y}")
+    for message in found:
+        work.add((BNode(), error, Literal(message)))
 
 
 def is_noise(triple) -> bool:
