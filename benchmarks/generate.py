@@ -14,7 +14,7 @@ Each clone ``k`` renames every node ``id:{slug}…`` described in the data to ``
 (inside the file of entry ``slug``, so the file naming rule holds) and every reference to it,
 and perturbs values the way real entries differ, keeping them valid under the shapes:
 
-- labels and titles get `` (copy k)``;
+- labels and titles get `` (copy k)``; review item numbers get a ``{1000+k}.`` first part;
 - web addresses (homepages, landing pages, account URLs, evidence) get a ``#ck`` fragment;
 - every xsd:gYear in the file (founding, issue, wave and flag years) shifts by the same
   random 0..8 years back, so their order is kept;
@@ -57,6 +57,7 @@ LANGUAGE_PREDICATES = {
 STATUS_PREDICATES = {iris.KZG + "methodologyStatus", iris.KZG + "dataCollectionStatus"}
 ASSESSMENT = iris.KZG + "Assessment"
 CATALOGUE_RESOURCE = iris.DCAT + "resource"
+REVIEW_ITEM = iris.KZG + "reviewItem"
 # Web addresses of the things described (not vocabulary terms or licences): cloned entries
 # get their own.
 URL_PREDICATES = {
@@ -200,6 +201,10 @@ class Generator:
                     o = ox.Literal(_shift_year(o.value, shift), datatype=o.datatype)
                 elif pv in LABEL_PREDICATES and o.language:
                     o = ox.Literal(o.value + label_suffix, language=o.language)
+                elif pv == REVIEW_ITEM:
+                    # Unique within a section, still "as printed" (digits and dots); shipped
+                    # item numbers are small, so a first part from 1001 on never collides.
+                    o = ox.Literal(f"{1000 + k}.{o.value}", datatype=o.datatype)
             elif isinstance(o, ox.NamedNode):
                 if pv in URL_PREDICATES:
                     sep = "-" if "#" in o.value else "#"
