@@ -103,9 +103,16 @@ def test_score_breakdown(runner):
     assert set(elements) == {"methodologyNote", "dataCollection", "machineReadable", "genderDisaggregation",
                              "kazakh", "russian", "english"}
     assert elements["machineReadable"]["value"] == 1
-    # "not stated" is kept distinct from "not available"
-    assert elements["dataCollection"]["status"] == "not-stated"
+    # review 2.1: a data-sources annotation under every indicator documents where the data come
+    # from (read like local 1's "description of sources", which is PaperLab's data-collection status)
+    assert elements["dataCollection"]["status"] == "available"
     assert elements["methodologyNote"]["status"] == "available"
+    # "not stated" is kept distinct from "not available": review 7 says only that methods
+    # reports exist, nothing about data collection
+    cab = json.loads(show(runner, "central-asia-barometer", "--format", "json"))
+    cab_elements = {e["element"]: e for e in cab["score"]["elements"]}
+    assert cab_elements["dataCollection"]["status"] == "not-stated"
+    assert cab_elements["dataCollection"]["value"] == 0
     assert abs(sum(e["weight"] for e in elements.values()) - 1) < 1e-9
     out = show(runner, "world-bank-gender-data-portal")
     assert "Machine-readable formats" in out and "weight 0.15" in out

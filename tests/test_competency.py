@@ -362,9 +362,11 @@ CASES = [
     }),
     # the review's languages: Kazakh, Russian, English and (media 12) Uzbek
     ("vocabulary", {"scheme": "<https://w3id.org/kzgraph/vocab/language>"}, ("concept",), {"KAZ", "RUS", "ENG", "UZB"}),
-    # INGOs 8 Washington DC; 11 Bishkek; 12 Philadelphia; media 15 Arlington, Virginia
+    # INGOs 8 Washington DC; 11 Bishkek; 12 Philadelphia; media 15 Arlington, Virginia;
+    # INGOs 4: FES is a "German political foundation", so its seat is in Germany
     ("based-outside-kazakhstan", {}, ("entry", "country"), {
         ("oxus-society", "USA"), ("osce-academy-bishkek", "KGZ"), ("fpri", "USA"), ("the-diplomat", "USA"),
+        ("friedrich-ebert-stiftung", "DEU"),
     }),
 ]
 
