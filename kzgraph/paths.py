@@ -92,8 +92,34 @@ def _is_graph_root(path: Path) -> bool:
     return (path / ONTOLOGY_DIRNAME / ONTOLOGY_FILENAME).is_file()
 
 
+def _is_checkout(path: Path) -> bool:
+    """Tell whether ``path`` is a checkout of the kzgraph project (not just any graph folder)."""
+    if not _is_graph_root(path):
+        return False
+    try:
+        project = (path / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return 'name = "kzgraph"' in project
+
+
+def _checkout_around_cwd() -> Path | None:
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        if _is_checkout(folder):
+            return folder
+    return None
+
+
 def resolve_layout(root: str | Path | None = None) -> Layout:
-    """Return the layout for ``root``, else the checkout kzgraph runs from, else the installed copy."""
+    """Return the layout for ``root``, else the checkout around the working directory, else the
+    checkout kzgraph is installed from (editable install), else the copy installed with kzgraph.
+
+    A curator who runs kzgraph inside a checkout works on that checkout's files, whichever way
+    kzgraph was installed."""
     if root is not None:
         path = Path(root).expanduser()
         if not path.is_dir():
@@ -104,6 +130,9 @@ def resolve_layout(root: str | Path | None = None) -> Layout:
                 "point --root at a checkout of kzgraph"
             )
         return Layout(path.resolve())
+    around = _checkout_around_cwd()
+    if around is not None:
+        return Layout(around)
     checkout = PACKAGE_DIR.parent
     if _is_graph_root(checkout) and (checkout / "pyproject.toml").is_file():
         return Layout(checkout)

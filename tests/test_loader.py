@@ -209,3 +209,23 @@ def test_real_catalogue_loads_with_every_iri_subject_located(layout):
         if isinstance(q.subject, ox.NamedNode)
     }
     assert iri_subjects <= catalogue.locations.keys()
+
+
+def test_a_checkout_around_the_working_directory_wins(tmp_path, monkeypatch):
+    """After a non-editable install, running inside a checkout still works on its files."""
+    checkout = tmp_path / "my-checkout"
+    (checkout / "ontology").mkdir(parents=True)
+    (checkout / "ontology" / "kzg.ttl").write_text("", encoding="utf-8")
+    (checkout / "pyproject.toml").write_text('[project]\nname = "kzgraph"\n', encoding="utf-8")
+    (checkout / "data" / "entries").mkdir(parents=True)
+    monkeypatch.chdir(checkout / "data" / "entries")
+    assert resolve_layout(None).root == checkout.resolve()
+
+
+def test_a_folder_that_is_not_a_kzgraph_checkout_is_ignored(tmp_path, monkeypatch):
+    other = tmp_path / "other"
+    (other / "ontology").mkdir(parents=True)
+    (other / "ontology" / "kzg.ttl").write_text("", encoding="utf-8")
+    (other / "pyproject.toml").write_text('[project]\nname = "something-else"\n', encoding="utf-8")
+    monkeypatch.chdir(other)
+    assert resolve_layout(None).root != other.resolve()
