@@ -94,6 +94,28 @@ class Report:
             return 1
         return 0
 
+    def only_files(self, paths: Iterable[Path]) -> "Report":
+        """Return the report restricted to results on nodes described in ``paths``.
+
+        The rest of the catalogue is validated alongside as context (an entry's publisher may
+        live in another file); only the named files' problems are reported.
+        """
+        from rdflib import RDF, URIRef
+
+        wanted = {Path(p).resolve() for p in paths}
+        keep = [r for r in self.results
+                if r.location is not None and Path(r.location.path).resolve() in wanted]
+        kept_focus = {r.focus for r in keep}
+        graph = self.graph
+        for report in list(graph.subjects(RDF.type, URIRef(SH + "ValidationReport"))):
+            for node in list(graph.objects(report, URIRef(SH + "result"))):
+                if _key(graph.value(node, URIRef(SH + "focusNode"))) not in kept_focus:
+                    graph.remove((report, URIRef(SH + "result"), node))
+            # the standard sh:conforms: no result at all
+            graph.set((report, URIRef(SH + "conforms"),
+                       _literal_bool(not list(graph.objects(report, URIRef(SH + "result"))))))
+        return Report(results=keep, conforms=not keep, graph=graph)
+
     def summary(self) -> str:
         counts = [(self.count(s), s.lower()) for s in SEVERITIES]
         parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts]
@@ -155,6 +177,12 @@ def validate(
         conforms = False
     results += extra
     return Report(results=_one_per_problem(results), conforms=bool(conforms), graph=report_graph)
+
+
+def _literal_bool(value: bool):
+    from rdflib import Literal
+
+    return Literal(value)
 
 
 def _one_per_problem(results: list[Result]) -> list[Result]:

@@ -33,7 +33,7 @@ def test_shipped_catalogue_has_no_violation(runner):
 
 
 def test_text_report_names_file_and_line(runner):
-    result = runner.invoke(main, ["validate", str(BROKEN)])
+    result = runner.invoke(main, ["validate", "--standalone", str(BROKEN)])
     assert result.exit_code == 1, result.output
     line = _line_of(BROKEN, "id:x")
     first = result.stdout.splitlines()[0]
@@ -44,7 +44,7 @@ def test_text_report_names_file_and_line(runner):
 
 def test_report_shows_the_offending_value(runner):
     fixture = FIXTURES / "invalid" / "founding-year-not-digits.ttl"
-    result = runner.invoke(main, ["validate", str(fixture)])
+    result = runner.invoke(main, ["validate", "--standalone", str(fixture)])
     assert result.exit_code == 1
     assert '(id:x, kzg:foundingYear, "abcd"^^xsd:gYear)' in result.stdout
 
@@ -56,7 +56,7 @@ def test_results_are_grouped_by_file(runner, tmp_path):
     other = tmp_path / "warning-no-language.ttl"
     text = text.replace('"X"@en', '"W"@en').replace("x.example", "w.example")
     other.write_text(text.replace('kzg:reviewItem "1"', 'kzg:reviewItem "9"'), encoding="utf-8")
-    result = runner.invoke(main, ["validate", str(BROKEN), str(other)])
+    result = runner.invoke(main, ["validate", "--standalone", str(BROKEN), str(other)])
     assert result.exit_code == 1, result.output
     blocks = result.stdout.strip().split("\n\n")
     # one block per file, each line of a block in that file
@@ -66,13 +66,13 @@ def test_results_are_grouped_by_file(runner, tmp_path):
 
 
 def test_warnings_fail_only_with_strict(runner):
-    assert runner.invoke(main, ["validate", str(WARNING)]).exit_code == 0
-    assert runner.invoke(main, ["validate", "--strict", str(WARNING)]).exit_code == 1
-    assert runner.invoke(main, ["validate", "--strict", str(VALID)]).exit_code == 0
+    assert runner.invoke(main, ["validate", "--standalone", str(WARNING)]).exit_code == 0
+    assert runner.invoke(main, ["validate", "--standalone", "--strict", str(WARNING)]).exit_code == 1
+    assert runner.invoke(main, ["validate", "--standalone", "--strict", str(VALID)]).exit_code == 0
 
 
 def test_json_report(runner):
-    result = runner.invoke(main, ["validate", "--format", "json", str(BROKEN)])
+    result = runner.invoke(main, ["validate", "--standalone", "--format", "json", str(BROKEN)])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["conforms"] is False
@@ -89,7 +89,7 @@ def test_json_report(runner):
 
 @pytest.mark.parametrize("fixture, conforms, code", [(BROKEN, False, 1), (WARNING, False, 0), (VALID, True, 0)])
 def test_turtle_report_is_the_standard_report_graph(runner, fixture, conforms, code):
-    result = runner.invoke(main, ["validate", "--format", "turtle", str(fixture)])
+    result = runner.invoke(main, ["validate", "--standalone", "--format", "turtle", str(fixture)])
     assert result.exit_code == code, result.output
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     [report] = list(graph.subjects(rdflib.RDF.type, SH.ValidationReport))
@@ -105,25 +105,25 @@ def test_checks_and_duplicates_appear_in_the_turtle_report(runner, tmp_path):
         'id:x dcterms:alternative "Ex"@en .\n',
         encoding="utf-8",
     )
-    result = runner.invoke(main, ["validate", "--format", "turtle", str(VALID), str(again)])
+    result = runner.invoke(main, ["validate", "--standalone", "--format", "turtle", str(VALID), str(again)])
     assert result.exit_code == 1
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     shapes = set(graph.objects(None, SH.sourceShape))
     assert rdflib.URIRef("https://w3id.org/kzgraph/checks#one-file-per-subject") in shapes
-    text = runner.invoke(main, ["validate", str(VALID), str(again)]).stdout
+    text = runner.invoke(main, ["validate", "--standalone", str(VALID), str(again)]).stdout
     assert re.search(r"again\.ttl:4: violation: id:x is also described in \S*organization-entry\.ttl:\d+", text)
 
 
 def test_entry_status_check_is_reported(runner):
     fixture = FIXTURES / "invalid" / "entry-status-does-not-follow-parts.ttl"
-    result = runner.invoke(main, ["validate", str(fixture)])
+    result = runner.invoke(main, ["validate", "--standalone", str(fixture)])
     assert result.exit_code == 1
     assert "should be status:available" in result.stdout
 
 
 def test_output_file(runner, tmp_path):
     out = tmp_path / "report.json"
-    result = runner.invoke(main, ["validate", "--format", "json", "-o", str(out), str(BROKEN)])
+    result = runner.invoke(main, ["validate", "--standalone", "--format", "json", "-o", str(out), str(BROKEN)])
     assert result.exit_code == 1
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["violations"] == 1
     assert "1 violation" in result.stderr
@@ -132,7 +132,7 @@ def test_output_file(runner, tmp_path):
 def test_unparsable_file_exits_2_with_path_and_line(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix id: <https://w3id.org/kzgraph/id/> .\n\nid:x id:p "open .\n', encoding="utf-8")
-    result = runner.invoke(main, ["validate", str(bad)])
+    result = runner.invoke(main, ["validate", "--standalone", str(bad)])
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
     assert re.match(r"^kzgraph: error: \S*bad\.ttl:3(:\d+)?: ", line), line
@@ -140,7 +140,7 @@ def test_unparsable_file_exits_2_with_path_and_line(runner, tmp_path):
 
 
 def test_missing_file_exits_2(runner, tmp_path):
-    result = runner.invoke(main, ["validate", str(tmp_path / "nope.ttl")])
+    result = runner.invoke(main, ["validate", "--standalone", str(tmp_path / "nope.ttl")])
     assert result.exit_code == 2
     assert "nope.ttl" in result.stderr
 
@@ -169,7 +169,7 @@ def test_data_option_adds_files(runner):
 
 
 def test_infer_runs(runner):
-    result = runner.invoke(main, ["validate", "--infer", "rdfs", str(VALID)])
+    result = runner.invoke(main, ["validate", "--standalone", "--infer", "rdfs", str(VALID)])
     assert result.exit_code in (0, 1), result.output
     assert SUMMARY.match(result.stdout.splitlines()[-1])
 
@@ -178,3 +178,29 @@ def test_help_has_an_example(runner):
     result = runner.invoke(main, ["validate", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout and "--strict" in result.stdout
+
+
+def test_files_are_validated_in_the_context_of_the_catalogue(runner, layout):
+    """An entry whose publisher lives in data/organizations/ conforms when checked alone."""
+    entry = layout.data_dir / "entries" / "undp-kazakhstan.ttl"
+    result = runner.invoke(main, ["validate", "--format", "json", str(entry)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["summary"]["violations"] == 0
+    assert report["passes"] is True
+    assert {Path(r["file"]).name for r in report["results"]} <= {"undp-kazakhstan.ttl"}
+
+
+def test_a_new_file_is_checked_against_the_catalogue_and_only_its_problems_shown(runner, tmp_path):
+    new = tmp_path / "new-entry.ttl"
+    new.write_text(
+        "@prefix kzg: <https://w3id.org/kzgraph/ontology#> .\n"
+        "@prefix id: <https://w3id.org/kzgraph/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        'id:new-entry a kzg:Source ;\n    rdfs:label "New entry"@en .\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(new)])
+    assert result.exit_code == 1
+    lines = [l for l in result.stdout.splitlines() if ": violation: " in l]
+    assert lines and all(l.split(":")[0].endswith("new-entry.ttl") for l in lines), result.stdout

@@ -25,6 +25,11 @@ REPORT_FORMATS = ("text", "json", "turtle")
     help="Report format: text (file:line per problem), json, or turtle (the SHACL validation report graph).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="With FILES: validate them with the ontology and vocabularies only, without data/.",
+)
 @output_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
@@ -33,13 +38,16 @@ def validate(
     infer: str | None,
     format_: str,
     strict: bool,
+    standalone: bool,
     output: Path | None,
     files: tuple[Path, ...],
 ) -> None:
     """Validate the ontology, vocabularies and data against the SHACL shapes.
 
-    With FILES, validate exactly those files (or folders) together with the
-    ontology and vocabularies, instead of data/. Each problem is reported as
+    With FILES (files or folders, inside data/ or new ones), the whole catalogue
+    plus those files is validated, and only problems on nodes described in FILES
+    are reported (--standalone: FILES with the ontology and vocabularies only,
+    for a graph that stands on its own). Each problem is reported as
     path:line: severity: message (focus node, property, offending value), grouped
     by file, then a summary. Exit code 0 when there is no violation (warnings
     fail only with --strict), 1 when there are violations, 2 when a file does not
@@ -49,21 +57,26 @@ def validate(
     Example:
       kzgraph validate
       kzgraph validate data/entries/paperlab.ttl
+      kzgraph validate --standalone my-graph.ttl
       kzgraph validate --strict --format json -o report.json
     """
     from kzgraph.canonical import write_atomically
-    from kzgraph.loader import load_catalogue, load_files, load_shapes
+    from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.shacl import validate as run_validation
 
     layout = resolve_layout(root)
-    if files:
-        base = [layout.ontology_file, *_vocab_files(layout)]
-        if infer:
-            base.append(layout.axioms_file)
-        catalogue = load_files([*base, *files, *data])
+    named = expand_inputs(files) if files else []
+    if standalone:
+        if not named:
+            from kzgraph.errors import UsageError
+
+            raise UsageError("--standalone needs FILES to validate")
+        base = [layout.ontology_file, *sorted(layout.vocab_dir.glob("*.ttl"))]
+        catalogue = load_files([*base, *named, *data])
+        named = []  # everything loaded is reported
     else:
-        catalogue = load_catalogue(layout, extra=data)
+        catalogue = load_catalogue(layout, extra=[*data, *named])
     shapes = load_shapes(layout)
     if not shapes.files:
         from kzgraph.errors import InputError
@@ -72,12 +85,17 @@ def validate(
     report = run_validation(
         catalogue, shapes, infer=infer, axioms=layout.axioms_file if infer else None
     )
+    if named:
+        report = report.only_files(named)
 
     format_ = "turtle" if format_.lower() == "ttl" else format_.lower()
     if format_ == "json":
         text = json.dumps(
             {
+                # the standard SHACL sh:conforms (false with any result, warnings included);
+                # "passes" follows the exit code: no violation (and, with --strict, no warning)
                 "conforms": report.conforms,
+                "passes": report.exit_code(strict=strict) == 0,
                 "summary": {
                     "violations": report.count("Violation"),
                     "warnings": report.count("Warning"),
@@ -103,14 +121,6 @@ def validate(
     code = report.exit_code(strict=strict)
     if code:
         click.get_current_context().exit(code)
-
-
-def _vocab_files(layout) -> list[Path]:
-    from kzgraph.paths import TURTLE_GLOB
-
-    if not layout.vocab_dir.is_dir():
-        return []
-    return sorted(layout.vocab_dir.glob(TURTLE_GLOB))
 
 
 def render_text(report) -> str:
