@@ -142,6 +142,12 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
     op = query_operation(text)
     if op in UPDATE_KEYWORDS:
         raise UsageError(f"updates are not allowed: kzgraph query is read-only (found {op})")
+    if op is not None and op not in QUERY_FORMS:
+        where = next((t for t in tokens if t.kind == "word" and t.value.upper() == op), None)
+        line, col = _line_col(text, where.start) if where else (1, 1)
+        raise InputError(
+            f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
+            f"(after PREFIX/BASE), not {op}", line=line, column=col)
     if not allow_service:
         for tok in tokens:
             if tok.kind == "word" and tok.value.upper() == "SERVICE":
@@ -303,9 +309,49 @@ def _syntax_error(e: BaseException, text: str = "") -> InputError:
     if m:
         line, col = int(m.group(1)), int(m.group(2))
         line, col = _clamp_to_text(text, line, col)
-        detail = msg[m.end() :].lstrip(": ") or "syntax error"
+        detail = _readable_expectation(msg[m.end() :].lstrip(": ")) or "syntax error"
         return InputError(f"SPARQL syntax error at line {line}, column {col}: {detail}", line=line, column=col)
     return InputError(f"SPARQL syntax error: {msg}")
+
+
+_CHAR_CLASS = re.compile(r"\[[^\[\]]*(?:'[^']*'[^\[\]]*)*\]")
+
+
+def _readable_expectation(detail: str) -> str:
+    """Shorten the parser's "expected one of" list: character classes become "a name"."""
+    detail = " ".join(detail.split())
+    if not detail.startswith("expected"):
+        return detail
+    head, _, alternatives = detail.partition(" of ")
+    if not alternatives:
+        return detail
+    kept: list[str] = []
+    for part in _split_alternatives(alternatives):
+        token = "a name" if part.startswith("[") else part
+        if token and token not in kept:
+            kept.append(token)
+    return f"{head} of {', '.join(kept)}"
+
+
+def _split_alternatives(text: str) -> list[str]:
+    """Split the parser's comma-separated alternatives, keeping quoted commas and [...] classes."""
+    parts, current, depth, quote = [], [], 0, None
+    for char in text:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
 
 
 def _clamp_to_text(text: str, line: int, col: int) -> tuple[int, int]:

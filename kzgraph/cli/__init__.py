@@ -51,6 +51,16 @@ class LazyGroup(click.Group):
         self.commands[name] = command
         return command
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=2)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"no such command {name!r}{hint}")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
             (name, self.lazy_commands[name][1] if name in self.lazy_commands
@@ -61,6 +71,23 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the CLI; usage errors become the same single `kzgraph: error:` line as any other."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("kzgraph: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as err:
+            hint = ""
+            if isinstance(err, click.UsageError) and err.ctx is not None:
+                hint = f" (see '{err.ctx.command_path} --help')"
+            click.echo(f"kzgraph: error: {_one_line(err.format_message())}{hint}", err=True)
+            sys.exit(err.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context):
         """Run the command; turn errors into one line on stderr and a documented exit code."""
         try:
@@ -69,7 +96,7 @@ class LazyGroup(click.Group):
             raise
         except KzgraphError as err:
             _debug_traceback()
-            click.echo(f"kzgraph: error: {err}", err=True)
+            click.echo(f"kzgraph: error: {_one_line(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("kzgraph: interrupted", err=True)
@@ -79,6 +106,13 @@ class LazyGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
+        except OSError as err:
+            # e.g. writing to a full disk or a closed stream: an environment failure, not a bug
+            _debug_traceback()
+            reason = err.strerror or type(err).__name__
+            where = f" {err.filename}" if err.filename else ""
+            click.echo(f"kzgraph: error: cannot read or write{where}: {reason}", err=True)
+            ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
             _debug_traceback()
             detail = " ".join(str(err).split()) or type(err).__name__
@@ -88,6 +122,11 @@ class LazyGroup(click.Group):
                 err=True,
             )
             ctx.exit(KzgraphError.exit_code)
+
+
+def _one_line(text: str) -> str:
+    """Collapse a message onto one line: every error is one line on stderr."""
+    return " ".join(text.split())
 
 
 def _debug_traceback() -> None:
@@ -109,6 +148,8 @@ def main() -> None:
 
     \b
     Example:
-      kzgraph files
-      kzgraph files --help
+      kzgraph validate
+      kzgraph sources --topic violence --language kk
+      kzgraph show paperlab --labels ru
+      kzgraph query -n founded-in-year --param year=2018
     """

@@ -21,7 +21,7 @@ def queries(format_: str, output) -> None:
     Example:
       kzgraph queries
       kzgraph queries --format json
-      kzgraph query -n founded-in --param year=2018
+      kzgraph query -n founded-in-year --param year=2018
     """
     import pyoxigraph as ox
 

@@ -89,7 +89,7 @@ def query(
       kzgraph query 'SELECT ?s WHERE { ?s a kzg:Source } LIMIT 5'
       kzgraph query -f my.rq --format csv -o answers.csv
       kzgraph query -n sources-by-topic --param topic=violence --labels ru
-      kzgraph query -n founded-in --param year=2018 --format json
+      kzgraph query -n founded-in-year --param year=2018 --format json
     """
     from kzgraph import iris, named, results, sparql
 
