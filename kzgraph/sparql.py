@@ -17,6 +17,7 @@ This module must not import rdflib: the query path stays fast.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Union
@@ -374,9 +375,26 @@ def _run_in_store(store: ox.Store, text: str, prefixes: dict[str, str] | None = 
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
+        pass
+
+
 def _child(
-    store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any
+    store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
+    parent_pid: int | None = None,
 ) -> None:
+    _die_with_parent()
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before prctl took effect
     try:
         if store is None:
             store = ox.Store()
@@ -422,7 +440,7 @@ class StoreEngine:
             data = self.store.dump(format=ox.RdfFormat.N_QUADS)
             args = (None, data, text, self.prefixes)
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(*args, child), daemon=True)
+        proc = ctx.Process(target=_child, args=(*args, child, os.getpid()), daemon=True)
         proc.start()
         child.close()
         try:
