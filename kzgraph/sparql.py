@@ -245,12 +245,33 @@ def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(found)]
 
 
+_CODE_PROPERTIES = tuple(
+    ox.NamedNode(iri)
+    for iri in (iris.SKOS + "notation", iris.KZG + "iso6391", iris.KZG + "iso6393",
+                iris.KZG + "iso31661alpha2", iris.KZG + "iso31661alpha3")
+)
+
+
+def resolve_code(store: ox.Store, code: str) -> list[ox.NamedNode]:
+    """Concepts whose ISO code or notation is ``code`` (case-insensitive): kk, kaz, UZ, UZB."""
+    wanted = code.strip().lower()
+    if not wanted or len(wanted) > 8:
+        return []
+    found: set[str] = set()
+    for prop in _CODE_PROPERTIES:
+        for quad in store.quads_for_pattern(None, prop, None):
+            if isinstance(quad.subject, ox.NamedNode) and quad.object.value.lower() == wanted:
+                found.add(quad.subject.value)
+    return [ox.NamedNode(v) for v in sorted(found)]
+
+
 def parse_param_value(
     raw: str,
     kind: str = "auto",
     *,
     store: ox.Store | None = None,
     prefixes: dict[str, str] | None = None,
+    name: str | None = None,
 ) -> Term:
     """Validate user text into a pyoxigraph term for a parameter of the given kind.
 
@@ -288,9 +309,21 @@ def parse_param_value(
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if _ABS_IRI.match(raw) and ("//" in raw or raw.startswith(("urn:", "mailto:"))):
         return make_iri(raw)
+    if store is not None:
+        coded = resolve_code(store, raw)
+        # "UZB" is both a language and a country code: the parameter's name decides
+        hint = {"country": iris.COUNTRY, "language": iris.LANG, "lang": iris.LANG}.get(name or "")
+        if hint and len(coded) > 1:
+            coded = [c for c in coded if c.value.startswith(hint)] or coded
+        if len(coded) == 1:
+            return coded[0]
+        if len(coded) > 1:
+            listed = ", ".join(h.value for h in coded)
+            raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
         raise UsageError(
-            f"{raw!r} is not an absolute IRI, a known prefixed name, or the slug of anything in the catalogue"
+            f"{raw!r} is not an absolute IRI, a known prefixed name, a code (kk, KAZ, UZ, UZB), "
+            "or the slug of anything in the catalogue; e.g. lang:KAZ, country:UZB, violence"
         )
     return ox.Literal(raw)
 

@@ -307,3 +307,4 @@ def test_help_has_summary_and_example():
         assert r.exit_code == 0
         assert "Example:" in r.output
         assert f"kzgraph {cmd}" in r.output.split("Example:")[1]
+

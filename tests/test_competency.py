@@ -815,3 +815,25 @@ def test_cli_transparency_score_variables(layout):
     for el in ELEMENTS:
         assert el in vars_ and el + "Status" in vars_
     assert len(rows) == 47
+
+
+def test_named_query_parameters_accept_iso_codes():
+    """`--param country=UZB` and `--param language=uz` resolve like the sources filters do."""
+    from click.testing import CliRunner
+
+    from kzgraph.cli import main
+    from kzgraph.paths import resolve_layout
+
+    root = str(resolve_layout(None).root)
+    runner = CliRunner()
+    by_country = runner.invoke(main, ["query", "--root", root, "-n", "coverage-by-country",
+                                      "--param", "country=UZB", "--format", "json"])
+    assert by_country.exit_code == 0, by_country.output
+    entries = {b["entry"]["value"].rsplit("/", 1)[-1] for b in json.loads(by_country.stdout)["results"]["bindings"]}
+    # review: Adamdar/CA (media 9), Mediazona (11), Orda (12); UNDP's infographic (1.5) covers Uzbekistan
+    assert entries == {"adamdar-ca", "mediazona-central-asia", "orda", "undp-kazakhstan"}
+    by_language = runner.invoke(main, ["query", "--root", root, "-n", "sources-by-language",
+                                       "--param", "language=uz", "--format", "json"])
+    assert {b["entry"]["value"].rsplit("/", 1)[-1] for b in json.loads(by_language.stdout)["results"]["bindings"]} == {"orda"}
+    unknown = runner.invoke(main, ["query", "--root", root, "-n", "coverage-by-country", "--param", "country=ZZZ"])
+    assert unknown.exit_code == 2 and "country:UZB" in unknown.stderr

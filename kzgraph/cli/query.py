@@ -132,7 +132,9 @@ def query(
     store = getattr(target, "store", target)
 
     bindings = {
-        name: sparql.parse_param_value(raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES)
+        name: sparql.parse_param_value(
+            raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES, name=name
+        )
         for name, raw in raw_params.items()
     }
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
