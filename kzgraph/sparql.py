@@ -477,7 +477,8 @@ class StoreEngine:
         proc.start()
         child.close()
         try:
-            if not parent.poll(timeout):
+            # timeout=inf: no deadline, but still in a child so that Ctrl-C can stop the query
+            if not parent.poll(None if timeout == float("inf") else timeout):
                 raise RuntimeFailure(
                     f"query timed out after {timeout:g} s; simplify it or raise --timeout"
                 )

@@ -140,6 +140,10 @@ def query(
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
         bindings[named.LABELS_PARAM] = sparql.parse_param_value(labels, "lang")
 
+    if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
+        # At a terminal, run the query where Ctrl-C can stop it: pyoxigraph's native evaluation
+        # does not see signals, a child process can be killed (no deadline: timeout=inf).
+        timeout = float("inf")
     try:
         result = sparql.run_query(
             target,
