@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -76,3 +78,101 @@ def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) 
     from kzgraph.paths import resolve_layout
 
     return load_catalogue(resolve_layout(root), extra=data)
+
+
+# ---------------------------------------------------------------- a SPARQL server instead of the files
+
+
+@dataclasses.dataclass(frozen=True)
+class EndpointOptions:
+    """What --endpoint, --graph, --user and --password-env said (checked by kzgraph.remote)."""
+
+    url: str
+    graph: str | None = None
+    user: str | None = None
+    password_env: str | None = None
+
+
+def endpoint_option(command: Callable) -> Callable:
+    """Add --endpoint URL, --graph IRI, --user NAME, --password-env VAR as one ``endpoint`` argument.
+
+    The command receives ``endpoint``: None (use the files) or an `EndpointOptions`.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, endpoint_url=None, endpoint_graph=None, endpoint_user=None, password_env=None, **kwargs):
+        if endpoint_url is None:
+            given = [name for name, value in (("--graph", endpoint_graph), ("--user", endpoint_user),
+                                              ("--password-env", password_env)) if value is not None]
+            if given:
+                raise click.UsageError(f"{given[0]} needs --endpoint URL")
+            endpoint = None
+        else:
+            endpoint = EndpointOptions(endpoint_url, endpoint_graph, endpoint_user, password_env)
+        return command(*args, endpoint=endpoint, **kwargs)
+
+    options = [
+        click.option(
+            "--endpoint", "endpoint_url", metavar="URL", default=None,
+            help="Work on the graph in this SPARQL server (its query URL, e.g. http://127.0.0.1:7878/query "
+            "or http://127.0.0.1:8890/sparql) instead of the files; see 'kzgraph push'.",
+        ),
+        click.option(
+            "--graph", "endpoint_graph", metavar="IRI", default=None,
+            help=f"With --endpoint: the named graph that holds the catalogue (default: {DEFAULT_GRAPH}).",
+        ),
+        click.option(
+            "--user", "endpoint_user", metavar="NAME", default=None,
+            help="With --endpoint: the user to log in as (default: $KZGRAPH_ENDPOINT_USER); the password "
+            "comes from $KZGRAPH_ENDPOINT_PASSWORD, never from the command line.",
+        ),
+        click.option(
+            "--password-env", "password_env", metavar="VAR", default=None,
+            help="With --endpoint: read the password from the environment variable VAR instead.",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+# The named graph `kzgraph push` writes to (kzgraph.remote.DEFAULT_GRAPH; here too so --help stays light).
+DEFAULT_GRAPH = "https://w3id.org/kzgraph/graph"
+
+
+def make_endpoint(endpoint: EndpointOptions, timeout: float | None = None, **urls: str | None):
+    """The `kzgraph.remote.Endpoint` the options describe (credentials from the environment)."""
+    import os
+
+    from kzgraph import remote
+
+    user, password = remote.credentials(endpoint.user, endpoint.password_env, dict(os.environ))
+    return remote.Endpoint.from_options(
+        endpoint.url, graph=endpoint.graph, user=user, password=password, timeout=timeout, **urls
+    )
+
+
+def make_engine(
+    root: str | Path | None,
+    data: Sequence[str | Path] = (),
+    endpoint: EndpointOptions | None = None,
+    *,
+    infer: str | None = None,
+    timeout: float | None = None,
+):
+    """The graph a command works on: the loaded files (a `Catalogue`), or the server's graph.
+
+    The one place that chooses between the files and a SPARQL server. A `RemoteEngine` answers
+    queries like a catalogue (``run_query``) and pattern look-ups (``quads_for_pattern``).
+    """
+    if endpoint is None:
+        return load_from_options(root, data)
+    if data:
+        raise click.UsageError("--data adds files to the local graph; with --endpoint the server's graph is used "
+                               "(push the files first: kzgraph push --endpoint URL --data PATH)")
+    if infer:
+        raise click.UsageError("--infer works on the local graph; to query the closure on a server, "
+                               "push it: kzgraph push --endpoint URL --infer " + infer)
+    from kzgraph import remote
+
+    return remote.engine(make_endpoint(endpoint, timeout))

@@ -12,9 +12,10 @@ import click
 from kzgraph import formats
 from kzgraph.cli.options import (
     data_option,
+    endpoint_option,
     infer_option,
     labels_option,
-    load_from_options,
+    make_engine,
     output_option,
     root_option,
 )
@@ -51,6 +52,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @data_option
 @infer_option
 @labels_option
+@endpoint_option
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -76,6 +78,7 @@ def query(
     labels: str,
     timeout: float | None,
     allow_service: bool,
+    endpoint=None,
 ) -> None:
     """Run a read-only SPARQL 1.1 query on the catalogue.
 
@@ -90,6 +93,7 @@ def query(
       kzgraph query -f my.rq --format csv -o answers.csv
       kzgraph query -n sources-by-topic --param topic=violence --labels ru
       kzgraph query -n founded-in-year --param year=2018 --format json
+      kzgraph query -n dissolved --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import iris, named, results, sparql
 
@@ -127,8 +131,8 @@ def query(
     if missing:
         raise UsageError(f"the named query {query_name!r} needs --param {missing[0]}=VALUE")
 
-    catalogue = load_from_options(root, data)
-    target = _apply_inference(catalogue, infer, root) if infer else catalogue
+    graph = make_engine(root, data, endpoint, infer=infer, timeout=timeout)
+    target = _apply_inference(graph, infer, root) if infer else graph
     store = getattr(target, "store", target)
 
     bindings = {
@@ -140,7 +144,7 @@ def query(
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
         bindings[named.LABELS_PARAM] = sparql.parse_param_value(labels, "lang")
 
-    if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
+    if timeout is None and endpoint is None and sys.stdin.isatty() and sys.stderr.isatty():
         # At a terminal, run the query where Ctrl-C can stop it: pyoxigraph's native evaluation
         # does not see signals, a child process can be killed (no deadline: timeout=inf).
         timeout = float("inf")
