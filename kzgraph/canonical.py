@@ -16,9 +16,7 @@ relative IRIs and RDF 1.2 triple terms. The order never depends on rdflib's seri
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -26,6 +24,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kzgraph import iris
+from kzgraph.atomic import write_atomically
 from kzgraph.errors import InputError
 from kzgraph.paths import display_path
 
@@ -228,23 +227,3 @@ def format_file(path: str | Path, check: bool = False) -> FormatResult:
     return FormatResult(path, True)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` via a temporary file in the same folder, keeping its mode."""
-    folder = path.parent
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise

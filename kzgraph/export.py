@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import pyoxigraph as ox
 
 from kzgraph import iris
+from kzgraph.atomic import write_atomically
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 if TYPE_CHECKING:
@@ -476,42 +475,8 @@ def serialize(
 
 
 def write_output(data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, renamed into place.
-
-    On any failure the temporary file is removed and an existing ``path`` is left untouched.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: no such folder {folder}")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise RuntimeFailure(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, _target_mode(path))
-        os.replace(temp, path)
-    except BaseException as err:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(err, OSError):
-            raise RuntimeFailure(f"cannot write {path}: {err.strerror or err}") from None
-        raise
-
-
-def _target_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """Write ``data`` to ``path`` atomically (see kzgraph.atomic)."""
+    write_atomically(path, data)
 
 
 # ---------------------------------------------------------------- --all

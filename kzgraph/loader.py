@@ -437,7 +437,7 @@ def _flatten(
     """Move every quad to the default graph and give blank nodes ids unique to this file."""
     # This loop runs once per triple; type() identity tests and skipping the graph check
     # for triple-only formats keep it about twice as fast as the obvious version.
-    named, blank, quad_type = ox.NamedNode, ox.BlankNode, ox.Quad
+    blank, quad_type = ox.BlankNode, ox.Quad
     default = ox.DefaultGraph()
     bnode_ids: dict[str, str] = {}
     subjects: dict[str, None] = {}  # insertion-ordered set

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kzgraph import atomic
 from kzgraph import export as ex
 from kzgraph import iris, profiles
 
@@ -384,7 +385,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
             self.inner.write(data[: len(data) // 2])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ex.os, "fdopen", lambda handle, mode: Exploding(handle))
+    monkeypatch.setattr(atomic.os, "fdopen", lambda handle, mode: Exploding(handle))
     from kzgraph.errors import RuntimeFailure
 
     with pytest.raises(RuntimeFailure, match="No space left"):
@@ -399,7 +400,7 @@ def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ex.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ex.write_output(b"data\n", target)
     assert list(tmp_path.iterdir()) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +11,7 @@ from kzgraph.errors import InputError, UsageError
 from kzgraph.loader import load_catalogue, load_files, load_shapes, scan_turtle_subjects
 from kzgraph.paths import Layout, resolve_layout
 
-from conftest import GOOD_ROOT, LOAD_FIXTURES, REPO, needs_catalogue
+from conftest import LOAD_FIXTURES, REPO, needs_catalogue
 
 BAD = LOAD_FIXTURES / "bad"
 FORMATS = LOAD_FIXTURES / "formats"

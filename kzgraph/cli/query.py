@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -214,25 +213,6 @@ def write_output(data: bytes, output: Path | None) -> None:
         stream.write(data)
         stream.flush()
         return
-    write_atomic(output, data)
+    from kzgraph.atomic import write_atomically
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same folder and os.replace."""
-    import tempfile  # only when writing a file: keeps the start of every query short
-
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"-o {path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomically(output, data)
