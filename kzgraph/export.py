@@ -32,10 +32,9 @@ import pyoxigraph as ox
 from kzgraph import iris
 from kzgraph.atomic import write_atomically
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
+from kzgraph.loader import from_rdflib
 
 if TYPE_CHECKING:
-    import rdflib
-
     from kzgraph.loader import Catalogue
     from kzgraph.paths import Layout
 
@@ -64,37 +63,6 @@ _RDF_LANGSTRING = iris.RDF + "langString"
 def catalogue_triples(catalogue: "Catalogue") -> list[ox.Triple]:
     """Return the catalogue's triples exactly as written in its files (lexical forms kept)."""
     return [ox.Triple(q.subject, q.predicate, q.object) for q in catalogue.quads]
-
-
-def from_rdflib(graph: "rdflib.Graph | Iterable[tuple]") -> list[ox.Triple]:
-    """Convert rdflib triples (a graph or any iterable of triples) to pyoxigraph triples."""
-    from rdflib import BNode, Literal, URIRef
-
-    def convert(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return ox.BlankNode(_bnode_id(str(node)))
-        if isinstance(node, Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype is not None:
-                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            return ox.Literal(str(node))
-        raise RuntimeFailure(f"cannot export the RDF term {node!r}")
-
-    triples = []
-    for s, p, o in graph:
-        try:
-            triples.append(ox.Triple(convert(s), convert(p), convert(o)))
-        except (ValueError, TypeError) as err:
-            raise RuntimeFailure(f"cannot export the triple {s} {p} {o}: {err}") from None
-    return triples
-
-
-def _bnode_id(label: str) -> str:
-    # pyoxigraph accepts only N-Triples blank node labels; rdflib's are usually fine, but be safe.
-    return label if re.fullmatch(r"[A-Za-z0-9_]+", label) else "h" + hashlib.sha256(label.encode()).hexdigest()[:16]
 
 
 def inferred_triples(catalogue: "Catalogue", mode: str, layout: "Layout") -> list[ox.Triple]:

@@ -636,3 +636,36 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> "rdflib.Graph":
         for q in quads
     )
     return graph
+
+
+def from_rdflib(graph: "rdflib.Graph | Iterable[tuple]") -> list[ox.Triple]:
+    """Convert rdflib triples (a graph or any iterable of triples) to pyoxigraph triples."""
+    from rdflib import BNode, Literal, URIRef
+
+    def convert(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(_bnode_id(str(node)))
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+            return ox.Literal(str(node))
+        raise InputError(f"cannot convert the RDF term {node!r}")
+
+    triples = []
+    for s, p, o in graph:
+        try:
+            triples.append(ox.Triple(convert(s), convert(p), convert(o)))
+        except (ValueError, TypeError) as err:
+            raise InputError(f"cannot convert the triple {s} {p} {o}: {err}") from None
+    return triples
+
+
+def _bnode_id(label: str) -> str:
+    import hashlib
+
+    # pyoxigraph accepts only N-Triples blank node labels; rdflib's are usually fine, but be safe.
+    return label if re.fullmatch(r"[A-Za-z0-9_]+", label) else "h" + hashlib.sha256(label.encode()).hexdigest()[:16]

@@ -424,23 +424,11 @@ def _resolve_sparql_targets(shapes: "rdflib.Graph", store) -> "rdflib.Graph":
 def _to_store(graph: "rdflib.Graph"):
     """Return an Oxigraph store holding ``graph`` (used after inference)."""
     import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
 
-    def term(node):
-        if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return ox.BlankNode(str(node))
-        if isinstance(node, Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype is not None:
-                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            return ox.Literal(str(node))
-        raise InputError(f"cannot convert {node!r} for SPARQL")
+    from kzgraph.loader import from_rdflib
 
     store = ox.Store()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), ox.DefaultGraph()) for s, p, o in graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in from_rdflib(graph))
     return store
 
 
