@@ -259,12 +259,13 @@ class Client:
                         continue
                 raise self._http_error(err, where) from None
             except (BrokenPipeError, ConnectionResetError) as err:
-                if self._auth is not None and attempt == 1:
+                if self._auth is not None:
                     # The server hung up while the body was going out: it may have refused the
                     # credentials (Virtuoso answers 401 and closes). Ask again without a body.
                     self._auth.forget(url)
                     self._probe(url, timeout, check=True)
-                    continue
+                    if attempt == 1:
+                        continue
                 raise self._failure(_network_message(err, where, timeout)) from None
         raise AssertionError("unreachable")
 
@@ -677,3 +678,25 @@ def parse_triples(body: bytes, content_type: str, where: str) -> list[ox.Triple]
 def engine(endpoint: Endpoint, prefixes: dict[str, str] | None = None) -> RemoteEngine:
     """A `RemoteEngine` with the project's prefixes predeclared by default."""
     return RemoteEngine(endpoint, dict(iris.PREFIXES) if prefixes is None else prefixes)
+
+
+def fetch_catalogue(engine: RemoteEngine):
+    """The server's graph as a `Catalogue` (no files, so no file:line locations), for validation.
+
+    One CONSTRUCT fetches every triple; the count is checked so that a server that cuts long
+    results (Virtuoso's ResultSetMaxRows) cannot make a partial graph look valid.
+    """
+    from kzgraph.loader import Catalogue
+
+    triples = engine.triples()
+    default = ox.DefaultGraph()
+    quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
+    store = ox.Store()
+    store.bulk_extend(quads)
+    expected = engine.triple_count()
+    if len(store) < expected:
+        raise RuntimeFailure(
+            f"the server at {_shown(engine.endpoint.query_url)} sent {len(store)} of the {expected} triples "
+            f"of <{engine.endpoint.graph}>; raise its result-size limit (Virtuoso: ResultSetMaxRows)"
+        )
+    return Catalogue(store=store, files=[], locations={}, quads=quads, triple_count=len(store))

@@ -10,7 +10,15 @@ from typing import Any, Sequence
 
 import click
 
-from kzgraph.cli.options import data_option, format_option, labels_option, load_from_options, output_option, root_option
+from kzgraph.cli.options import (
+    data_option,
+    endpoint_option,
+    format_option,
+    labels_option,
+    make_engine,
+    output_option,
+    root_option,
+)
 
 SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score")
 
@@ -64,6 +72,7 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @output_option
 @root_option
 @data_option
+@endpoint_option
 def sources(
     language: str | None,
     primary_only: bool,
@@ -83,6 +92,7 @@ def sources(
     output: Path | None,
     root: Path | None,
     data: tuple[Path, ...],
+    endpoint=None,
 ) -> None:
     """List the catalogue entries that match every filter given.
 
@@ -99,6 +109,7 @@ def sources(
       kzgraph sources --country UZB --type independent-media --format csv
       kzgraph sources --founded-after 2018 --founded-before 2018 --sort name
       kzgraph sources --search barometer --labels ru --format json
+      kzgraph sources --topic violence --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import facets
     from kzgraph.cli.query import write_output
@@ -120,7 +131,7 @@ def sources(
     )
     if primary_only and language is None:
         raise UsageError("--primary-only needs --language")
-    catalogue = load_from_options(root, data)
+    catalogue = make_engine(root, data, endpoint)
     vocab = facets.Vocabularies.load(catalogue)
     rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
     scores = facets.scores(catalogue, labels=labels)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, infer_option, output_option, root_option
+from kzgraph.cli.options import data_option, endpoint_option, infer_option, make_engine, output_option, root_option
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
@@ -31,6 +31,7 @@ REPORT_FORMATS = ("text", "json", "turtle")
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
 @output_option
+@endpoint_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
     root: Path | None,
@@ -41,6 +42,7 @@ def validate(
     standalone: bool,
     output: Path | None,
     files: tuple[Path, ...],
+    endpoint=None,
 ) -> None:
     """Validate the ontology, vocabularies and data against the SHACL shapes.
 
@@ -51,7 +53,9 @@ def validate(
     path:line: severity: message (focus node, property, offending value), grouped
     by file, then a summary. Exit code 0 when there is no violation (warnings
     fail only with --strict), 1 when there are violations, 2 when a file does not
-    parse or the shapes are malformed.
+    parse or the shapes are malformed. With --endpoint, the graph on the server
+    is fetched (one CONSTRUCT) and validated here with the same shapes; problems
+    name the node, as there is no file and line.
 
     \b
     Example:
@@ -59,15 +63,24 @@ def validate(
       kzgraph validate data/entries/paperlab.ttl
       kzgraph validate --standalone my-graph.ttl
       kzgraph validate --strict --format json -o report.json
+      kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph.canonical import write_atomically
+    from kzgraph.atomic import write_atomically
     from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.shacl import validate as run_validation
 
     layout = resolve_layout(root)
     named = expand_inputs(files) if files else []
-    if standalone:
+    if endpoint is not None:
+        if files or standalone:
+            from kzgraph.errors import UsageError
+
+            raise UsageError("FILES and --standalone check local files; with --endpoint the server's graph is validated")
+        from kzgraph.remote import fetch_catalogue
+
+        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+    elif standalone:
         if not named:
             from kzgraph.errors import UsageError
 
