@@ -39,10 +39,9 @@ VIRTUOSO_DIFFERS = {
     "transparency-score": "Virtuoso: SR128 numeric value out of range",
     "show": "Virtuoso: returns 1 row where the embedded store returns all of them",
     "flags": "Virtuoso: ?value of an OPTIONAL is unbound in grouped rows",
-    "parent-organizations": "Virtuoso: ?organization of an OPTIONAL is unbound (without --param organization)",
 }
 # ... of which these differ only when run without parameters
-VIRTUOSO_DIFFERS_WITHOUT_PARAMS = {"parent-organizations"}
+VIRTUOSO_DIFFERS_WITHOUT_PARAMS: set[str] = set()
 
 
 # ---------------------------------------------------------------- without a server
