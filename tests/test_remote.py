@@ -37,7 +37,6 @@ PASSWORD_ENV = remote.PASSWORD_ENV
 VIRTUOSO_DIFFERS = {
     "stats": "Virtuoso: SP031 SPARQL compiler internal error (sparp_gp_deprecate)",
     "transparency-score": "Virtuoso: SR128 numeric value out of range",
-    "show": "Virtuoso: returns 1 row where the embedded store returns all of them",
 }
 # ... of which these differ only when run without parameters
 VIRTUOSO_DIFFERS_WITHOUT_PARAMS: set[str] = set()
