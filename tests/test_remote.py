@@ -34,9 +34,7 @@ PASSWORD_ENV = remote.PASSWORD_ENV
 
 # Named queries Virtuoso 7.2.5 answers differently (or not at all); each needs a rewrite that
 # both engines evaluate alike. Listed, not hidden: strict xfail, so a fixed one fails as XPASS.
-VIRTUOSO_DIFFERS = {
-    "stats": "Virtuoso: SP031 SPARQL compiler internal error (sparp_gp_deprecate)",
-}
+VIRTUOSO_DIFFERS: dict[str, str] = {}
 # ... of which these differ only when run without parameters
 VIRTUOSO_DIFFERS_WITHOUT_PARAMS: set[str] = set()
 
