@@ -110,6 +110,23 @@ def _object_key(node: object, shown: str) -> tuple:
     return (1, node.value, node.language or "", node.datatype.value)
 
 
+def subject_block(subject: str, predicates: list[tuple[str, list[str]]], indent: str = "") -> list[str]:
+    """Return the lines of one subject: ``a`` first, then prefixed names, then full IRIs, each
+    sorted as written; one object per line after the first (objects come already ordered)."""
+    ordered = sorted(predicates, key=lambda item: (0 if item[0] == "a" else 2 if item[0].startswith("<") else 1, item[0]))
+    inner, continuation = indent + INDENT, indent + CONTINUATION
+    lines = [indent + subject]
+    for index, (shown, objects) in enumerate(ordered):
+        end = " ." if index == len(ordered) - 1 else " ;"
+        if len(objects) == 1:
+            lines.append(f"{inner}{shown} {objects[0]}{end}")
+        else:
+            lines.append(f"{inner}{shown} {objects[0]},")
+            lines.extend(f"{continuation}{middle}," for middle in objects[1:-1])
+            lines.append(f"{continuation}{objects[-1]}{end}")
+    return lines
+
+
 def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = None, header: str = "") -> str:
     """Return the canonical Turtle text of ``triples`` (IRIs and literals only)."""
     subjects: dict[str, dict[str, list[object]]] = {}
@@ -122,24 +139,12 @@ def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = No
     order = sorted(subjects, key=lambda s: (s != main_subject, s))
     blocks: list[str] = []
     for subject in order:
-        lines = [writer.iri(subject)]
         predicates = []
         for predicate, objects in subjects[subject].items():
             shown = "a" if predicate == _RDF_TYPE else writer.iri(predicate)
-            # rdf:type first, then prefixed names, then full IRIs, each sorted as written.
-            key = (0 if shown == "a" else 1 if not shown.startswith("<") else 2, shown)
             rendered = sorted((_object_key(o, text), text) for o in objects for text in [writer.term(o)])
-            predicates.append((key, shown, [text for _, text in rendered]))
-        predicates.sort(key=lambda item: item[0])
-        for index, (_, shown, rendered) in enumerate(predicates):
-            end = " ." if index == len(predicates) - 1 else " ;"
-            if len(rendered) == 1:
-                lines.append(f"{INDENT}{shown} {rendered[0]}{end}")
-            else:
-                lines.append(f"{INDENT}{shown} {rendered[0]},")
-                for middle in rendered[1:-1]:
-                    lines.append(f"{CONTINUATION}{middle},")
-                lines.append(f"{CONTINUATION}{rendered[-1]}{end}")
+            predicates.append((shown, [text for _, text in rendered]))
+        lines = subject_block(writer.iri(subject), predicates)
         blocks.append("\n".join(lines))
 
     prefixes = "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(writer.used))

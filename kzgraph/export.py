@@ -148,7 +148,7 @@ INDENT = " " * 4
 
 
 def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list[str], set[str]]:
-    from kzgraph.canonical import Writer
+    from kzgraph.canonical import Writer, subject_block
 
     writer = Writer()
 
@@ -171,26 +171,14 @@ def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list
         order = (1, obj.value, obj.language or "", obj.datatype.value) if isinstance(obj, ox.Literal) else (0, shown, "", "")
         by_subject.setdefault(key, {}).setdefault(predicate, []).append((order, shown))
 
-    blocks = []
-    inner = indent + INDENT
-    for key in by_subject:
-        # rdf:type first, then prefixed names, then full IRIs, each sorted as written (as kzgraph fmt).
-        predicates = sorted(
-            ((p, [shown for _, shown in sorted(objs)]) for p, objs in by_subject[key].items()),
-            key=lambda item: (0 if item[0] == "a" else 2 if item[0].startswith("<") else 1, item[0]),
-        )
-        lines = [indent + shown_subject[key]]
-        for index, (predicate, objects) in enumerate(predicates):
-            end = " ." if index == len(predicates) - 1 else " ;"
-            if len(objects) == 1:
-                lines.append(f"{inner}{predicate} {objects[0]}{end}")
-            else:
-                # As kzgraph fmt writes data files: first object on the predicate's line, then one per line.
-                lines.append(f"{inner}{predicate} {objects[0]},")
-                for obj in objects[1:-1]:
-                    lines.append(f"{inner}{INDENT}{obj},")
-                lines.append(f"{inner}{INDENT}{objects[-1]}{end}")
-        blocks.append("\n".join(lines))
+    blocks = [
+        "\n".join(subject_block(
+            shown_subject[key],
+            [(p, [shown for _, shown in sorted(objs)]) for p, objs in by_subject[key].items()],
+            indent,
+        ))
+        for key in by_subject
+    ]
     return blocks, writer.used
 
 
