@@ -69,8 +69,16 @@ class Writer:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        # value -> text; an IRI seen before has already put its prefix in ``used``.
+        self._iris: dict[str, str] = {}
 
     def iri(self, value: str) -> str:
+        shown = self._iris.get(value)
+        if shown is None:
+            shown = self._iris[value] = self._render_iri(value)
+        return shown
+
+    def _render_iri(self, value: str) -> str:
         for name, namespace in _NAMESPACES:
             if value.startswith(namespace):
                 local = value[len(namespace) :]
