@@ -328,11 +328,7 @@ def test_named_query_gives_the_embedded_answer(request, pushed, catalogue, name,
     ],
     ids=lambda a: " ".join(a[:3]),
 )
-def test_commands_give_the_same_output_with_endpoint(request, pushed, args):
-    if pushed.name == "virtuoso" and args[:3] == ["sources", "--language", "kk"]:
-        # not the transparency score (fixed): the sources query itself, with a language
-        reason = "Virtuoso: the sources query with --language kk returns 4 of the 26 entries"
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+def test_commands_give_the_same_output_with_endpoint(pushed, args):
     local = CliRunner().invoke(main, args)
     served = cli(pushed, *args)
     assert served.exit_code == local.exit_code, served.stderr
