@@ -87,7 +87,8 @@ def prepare(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in dataset]
-    unique = {nt_line(t): t for t in triples}
+    nt = _NtTerms()
+    unique = {f"{nt[t.subject]} {nt[t.predicate]} {nt[t.object]} .": t for t in triples}
     return [unique[line] for line in sorted(unique)]
 
 
@@ -126,6 +127,19 @@ def nt_term(term: object) -> str:
     raise RuntimeFailure(f"cannot export the RDF term {term!r} (RDF 1.2 triple terms are not supported)")
 
 
+class _NtTerms(dict):
+    """term -> ``nt_term(term)``, each term rendered once (IRIs repeat a lot)."""
+
+    def __missing__(self, term: object) -> str:
+        text = self[term] = nt_term(term)
+        return text
+
+
+def _nt_lines(triples: Sequence[ox.Triple]) -> list[str]:
+    nt = _NtTerms()
+    return [f"{nt[t.subject]} {nt[t.predicate]} {nt[t.object]} ." for t in triples]
+
+
 def nt_line(triple: ox.Triple) -> str:
     """Return one N-Triples line (without the newline)."""
     return f"{nt_term(triple.subject)} {nt_term(triple.predicate)} {nt_term(triple.object)} ."
@@ -133,13 +147,13 @@ def nt_line(triple: ox.Triple) -> str:
 
 def write_ntriples(triples: Sequence[ox.Triple]) -> bytes:
     """Return the triples as canonical N-Triples."""
-    return "".join(nt_line(t) + "\n" for t in triples).encode("utf-8")
+    return "".join(line + "\n" for line in _nt_lines(triples)).encode("utf-8")
 
 
 def write_nquads(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
     """Return the triples as N-Quads in the named graph ``graph``."""
     name = nt_iri(graph)
-    return "".join(nt_line(t)[:-1] + name + " .\n" for t in triples).encode("utf-8")
+    return "".join(line[:-1] + name + " .\n" for line in _nt_lines(triples)).encode("utf-8")
 
 
 # ---------------------------------------------------------------- Turtle, TriG
@@ -159,17 +173,40 @@ def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list
             return writer.term(node)
         raise RuntimeFailure(f"cannot export the RDF term {node!r}")
 
+    class Objects(dict):
+        """object -> (its sort key, its text), each computed once."""
+
+        def __missing__(self, obj: object) -> tuple[tuple, str]:
+            shown = term(obj)
+            # Objects in the order kzgraph fmt uses: IRIs as written, then literals by value.
+            if isinstance(obj, ox.Literal):
+                order = (1, obj.value, obj.language or "", obj.datatype.value)
+            else:
+                order = (0, shown, "", "")
+            entry = self[obj] = (order, shown)
+            return entry
+
+    class Predicates(dict):
+        def __missing__(self, predicate: object) -> str:
+            shown = self[predicate] = "a" if predicate.value == _RDF_TYPE else term(predicate)
+            return shown
+
+    objects, predicates, nt = Objects(), Predicates(), _NtTerms()
     by_subject: dict[str, dict[str, list[tuple[tuple, str]]]] = {}
     shown_subject: dict[str, str] = {}
     for t in triples:  # already sorted by N-Triples line, so subjects come in order
-        key = nt_term(t.subject)
-        shown_subject.setdefault(key, term(t.subject))
-        predicate = "a" if t.predicate.value == _RDF_TYPE else term(t.predicate)
-        shown = term(t.object)
-        # Objects in the order kzgraph fmt uses: IRIs as written, then literals by value.
-        obj = t.object
-        order = (1, obj.value, obj.language or "", obj.datatype.value) if isinstance(obj, ox.Literal) else (0, shown, "", "")
-        by_subject.setdefault(key, {}).setdefault(predicate, []).append((order, shown))
+        key = nt[t.subject]
+        block = by_subject.get(key)
+        if block is None:
+            block = by_subject[key] = {}
+            shown_subject[key] = term(t.subject)
+        predicate = predicates[t.predicate]
+        entry = objects[t.object]
+        entries = block.get(predicate)
+        if entries is None:
+            block[predicate] = [entry]
+        else:
+            entries.append(entry)
 
     blocks = [
         "\n".join(subject_block(
@@ -263,8 +300,9 @@ def write_rdfxml(triples: Sequence[ox.Triple]) -> bytes:
         return f'rdf:{"about" if about else "resource"}="{_xml_attr(node.value)}"'
 
     current = None
+    nt = _NtTerms()
     for t in triples:
-        key = nt_term(t.subject)
+        key = nt[t.subject]
         if key != current:
             if current is not None:
                 out.append("  </rdf:Description>")
