@@ -375,7 +375,7 @@ def compact_jsonld(expanded: list[dict[str, Any]], context: dict[str, Any]) -> d
     from pyld import jsonld
 
     try:
-        compacted = jsonld.compact(
+        compacted = _memo_processor().compact(
             expanded,
             context,
             options={"documentLoader": refuse_remote, "processingMode": "json-ld-1.1"},
@@ -387,6 +387,53 @@ def compact_jsonld(expanded: list[dict[str, Any]], context: dict[str, Any]) -> d
         body = {k: v for k, v in compacted.items() if k != "@context"}
         compacted = {"@context": compacted.get("@context", context["@context"]), "@graph": [body] if body else []}
     return compacted
+
+
+_VALUE_KEYS = frozenset(("@value", "@language", "@type"))
+
+
+def _memo_processor() -> Any:
+    """Return a pyld processor that remembers what each IRI compacts to.
+
+    pyld's ``_compact_iri`` scans every term of the context for each IRI it cannot map to a term
+    (looking for the best compact IRI); the catalogue repeats the same IRIs many times. Its answer
+    depends only on the active context, the IRI, the flags and, for a value object, on which keys
+    the value has and its ``@language`` / ``@type`` (never on the ``@value`` itself), so it is
+    memoized on exactly those; any other value (a node reference, a list, ...) is not memoized.
+    """
+    from pyld import jsonld
+
+    class Processor(jsonld.JsonLdProcessor):
+        def __init__(self) -> None:
+            super().__init__()
+            self._compacted_iris: dict[tuple, Any] = {}
+            self._contexts: dict[int, Any] = {}  # holds each context seen, so its id is never reused
+
+        def _compact_iri(self, active_ctx, iri, value=None, vocab=False, base=None, reverse=False):  # type: ignore[override]
+            if value is None:
+                shape: tuple | None = None
+            elif (
+                type(value) is dict
+                and "@value" in value
+                and value.keys() <= _VALUE_KEYS
+                and all(type(value.get(k, "")) is str for k in ("@language", "@type"))
+            ):
+                shape = (tuple(sorted(value)), value.get("@language"), value.get("@type"))
+            else:
+                shape = ()
+            if shape == () or type(iri) is not str or not (base is None or type(base) is str):
+                return super()._compact_iri(active_ctx, iri, value, vocab=vocab, base=base, reverse=reverse)
+            key = (id(active_ctx), iri, shape, bool(vocab), base, bool(reverse))
+            try:
+                return self._compacted_iris[key]
+            except KeyError:
+                pass
+            result = super()._compact_iri(active_ctx, iri, value, vocab=vocab, base=base, reverse=reverse)
+            self._contexts.setdefault(id(active_ctx), active_ctx)
+            self._compacted_iris[key] = result
+            return result
+
+    return Processor()
 
 
 def _jsonld_message(err: Exception) -> str:

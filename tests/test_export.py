@@ -590,3 +590,19 @@ def test_inferred_export_is_reproducible_across_hash_seeds(tmp_path, fixture_roo
         assert result.returncode == 0, result.stderr.decode()
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_memoized_compaction_matches_pyld(fixture_graph):
+    """The memoized processor compacts exactly as pyld.jsonld.compact does, for both contexts."""
+    from pyld import jsonld
+
+    layout, _, triples = fixture_graph
+    document = ex.expanded_jsonld(triples)
+    options = {"documentLoader": ex.refuse_remote, "processingMode": "json-ld-1.1"}
+    for context in (ex.context_for(layout), ex.SCHEMA_CONTEXT):
+        plain = jsonld.compact(json.loads(json.dumps(document)), context, options=dict(options))
+        memoized = ex.compact_jsonld(json.loads(json.dumps(document)), context)
+        if "@graph" not in plain:
+            body = {k: v for k, v in plain.items() if k != "@context"}
+            plain = {"@context": plain.get("@context", context["@context"]), "@graph": [body] if body else []}
+        assert ex.dump_json(memoized) == ex.dump_json(plain)
