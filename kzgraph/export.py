@@ -370,16 +370,28 @@ def expanded_jsonld(triples: Sequence[ox.Triple]) -> list[dict[str, Any]]:
     return [nodes[key] for key in sorted(nodes)]
 
 
-def compact_jsonld(expanded: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
-    """Compact expanded JSON-LD with ``context`` (a document with an inline ``@context``), offline."""
+def compact_jsonld(
+    expanded: list[dict[str, Any]], context: dict[str, Any], from_triples: bool = False
+) -> dict[str, Any]:
+    """Compact expanded JSON-LD with ``context`` (a document with an inline ``@context``), offline.
+
+    ``from_triples``: ``expanded`` is the output of ``expanded_jsonld`` (it may be modified). Such a
+    document is already in expanded form except for language tags, which pyld's expansion
+    lower-cases; they are lower-cased here and pyld's (costly, otherwise no-op) expansion skipped.
+    """
     from pyld import jsonld
 
+    options: dict[str, Any] = {"documentLoader": refuse_remote, "processingMode": "json-ld-1.1"}
+    if from_triples:
+        for node in expanded:
+            for values in node.values():
+                if type(values) is list:
+                    for value in values:
+                        if type(value) is dict and "@language" in value:
+                            value["@language"] = value["@language"].lower()
+        options["skipExpansion"] = True
     try:
-        compacted = _memo_processor().compact(
-            expanded,
-            context,
-            options={"documentLoader": refuse_remote, "processingMode": "json-ld-1.1"},
-        )
+        compacted = _memo_processor().compact(expanded, context, options=options)
     except jsonld.JsonLdError as err:
         raise RuntimeFailure(f"JSON-LD compaction failed: {_jsonld_message(err)}") from None
     # Always a top-level @graph, even for one node, so consumers read one shape.
@@ -453,7 +465,7 @@ def write_jsonld(triples: Sequence[ox.Triple], context: dict[str, Any] | None, e
         return dump_json(document)
     if context is None:
         raise UsageError("a JSON-LD context is needed to compact; use --expanded")
-    return dump_json(compact_jsonld(document, context))
+    return dump_json(compact_jsonld(document, context, from_triples=True))
 
 
 def context_for(layout: "Layout") -> dict[str, Any]:
