@@ -281,7 +281,8 @@ def _split_predicate(iri: str) -> tuple[str, str]:
 def write_rdfxml(triples: Sequence[ox.Triple]) -> bytes:
     """Return the triples as RDF/XML: one rdf:Description per subject, in sorted order."""
     known = {namespace: name for name, namespace in iris.PREFIXES.items()}
-    split = {t.predicate.value: _split_predicate(t.predicate.value) for t in triples}
+    # Each predicate split once, in order of first use (so an error names the same one every run).
+    split = {iri: _split_predicate(iri) for iri in dict.fromkeys(t.predicate.value for t in triples)}
     split[_RDF_TYPE] = (iris.RDF, "type")
     namespaces = {iris.RDF} | {namespace for namespace, _ in split.values()}
     prefix_of: dict[str, str] = {}
@@ -298,6 +299,15 @@ def write_rdfxml(triples: Sequence[ox.Triple]) -> bytes:
         if isinstance(node, ox.BlankNode):
             return f'rdf:nodeID="{node.value}"'
         return f'rdf:{"about" if about else "resource"}="{_xml_attr(node.value)}"'
+
+    class Resources(dict):
+        """object node -> its rdf:resource / rdf:nodeID attribute, written once per node."""
+
+        def __missing__(self, node: object) -> str:
+            attr = self[node] = node_attr(node, about=False)
+            return attr
+
+    resources = Resources()
 
     current = None
     nt = _NtTerms()
@@ -320,7 +330,7 @@ def write_rdfxml(triples: Sequence[ox.Triple]) -> bytes:
                 attr = f' rdf:datatype="{_xml_attr(obj.datatype.value)}"'
             out.append(f"    <{element}{attr}>{_xml_text(obj.value)}</{element}>")
         else:
-            out.append(f"    <{element} {node_attr(obj, about=False)}/>")
+            out.append(f"    <{element} {resources[obj]}/>")
     if current is not None:
         out.append("  </rdf:Description>")
     out.append("</rdf:RDF>")
