@@ -59,3 +59,11 @@ class RuntimeFailure(KzgraphError):
     """A runtime or environment failure: timeout, unreachable server, broken install."""
 
     exit_code = 3
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """Collapse a message onto one line (every error is one line on stderr), cut at ``limit``."""
+    flat = " ".join(str(text).split())
+    if limit is not None and len(flat) > limit:
+        return flat[: limit - 1] + "…"
+    return flat

@@ -38,12 +38,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pyoxigraph as ox
 
 from kzgraph import iris, sparql
-from kzgraph.errors import RuntimeFailure, UsageError
+from kzgraph.errors import RuntimeFailure, UsageError, one_line
 from kzgraph.sparql import Result, Term
 
 # The named graph `kzgraph push` writes to (the same IRI N-Quads and TriG exports use).
@@ -483,8 +482,7 @@ def _network_message(reason: object, where: str, timeout: float) -> str:
 
 
 def _one_line(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+    return one_line(text, _MESSAGE_LIMIT)
 
 
 _HTML_KEEP = re.compile(r"<(xmp|pre)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)

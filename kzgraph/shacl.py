@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from kzgraph import iris
-from kzgraph.errors import InputError
+from kzgraph.errors import InputError, one_line
 from kzgraph.loader import Location
 
 if TYPE_CHECKING:
@@ -235,8 +235,7 @@ def _prepared_queries():
 
 
 def _one_line(err: Exception) -> str:
-    text = getattr(err, "message", None) or str(err)
-    return " ".join(str(text).split())
+    return one_line(getattr(err, "message", None) or err)
 
 
 def _order(result: Result) -> tuple:

@@ -9,7 +9,7 @@ import sys
 import click
 
 from kzgraph import __version__
-from kzgraph.errors import KzgraphError
+from kzgraph.errors import KzgraphError, one_line
 
 # name -> ("module:function", one-line summary). The summary lives here so that
 # `kzgraph --help` lists every command without importing it (and its engines).
@@ -85,7 +85,7 @@ class LazyGroup(click.Group):
             hint = ""
             if isinstance(err, click.UsageError) and err.ctx is not None:
                 hint = f" (see '{err.ctx.command_path} --help')"
-            click.echo(f"kzgraph: error: {_one_line(err.format_message())}{hint}", err=True)
+            click.echo(f"kzgraph: error: {one_line(err.format_message())}{hint}", err=True)
             sys.exit(err.exit_code)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -97,7 +97,7 @@ class LazyGroup(click.Group):
             raise
         except KzgraphError as err:
             _debug_traceback()
-            click.echo(f"kzgraph: error: {_one_line(str(err))}", err=True)
+            click.echo(f"kzgraph: error: {one_line(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("kzgraph: interrupted", err=True)
@@ -123,11 +123,6 @@ class LazyGroup(click.Group):
                 err=True,
             )
             ctx.exit(KzgraphError.exit_code)
-
-
-def _one_line(text: str) -> str:
-    """Collapse a message onto one line: every error is one line on stderr."""
-    return " ".join(text.split())
 
 
 def _debug_traceback() -> None:
