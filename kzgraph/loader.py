@@ -604,6 +604,23 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+def to_rdflib_term(node):
+    """Return one pyoxigraph term as the rdflib term ``to_rdflib`` would make of it."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if isinstance(node, ox.Literal):
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        if node.datatype.value == _XSD_STRING:
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(node.datatype.value), normalize=False)
+    raise InputError(f"cannot convert {node} to rdflib (RDF 1.2 triple terms are not supported)")
+
+
 def to_rdflib(quads: Iterable[ox.Quad]) -> "rdflib.Graph":
     """Copy triples into a new rdflib.Graph, keeping every term exactly as parsed."""
     from rdflib import BNode, Graph, Literal, URIRef

@@ -1,12 +1,16 @@
-"""Validate the catalogue: pyshacl with the shapes of shapes/, the SPARQL checks, one-file subjects.
+"""Validate the catalogue: the SHACL shapes of shapes/, the SPARQL checks, one-file subjects.
 
 The data graph is the ontology + vocabularies + data (+ extra files) as loaded, optionally closed
-under RDFS or OWL 2 RL by ``kzgraph.reason.closure`` first; pyshacl itself runs with
-``inference="none"``. Every result carries where its focus node is described (file and line).
+under RDFS or OWL 2 RL by ``kzgraph.reason.closure`` first. The shapes run on kzgraph's own
+SHACL engine (``kzgraph.shacl_engine``: SHACL Core and SHACL-SPARQL on pyoxigraph); shapes that
+use a feature it does not implement run on pyshacl (with ``inference="none"``) instead, and
+``KZGRAPH_SHACL=pyshacl`` forces pyshacl. Both give the same report (tested on every fixture).
+Every result carries where its focus node is described (file and line).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +56,11 @@ class Result:
     source_shape: str | None
     constraint: str | None
     location: Location | None
+    # for the SHACL report graph only (not compared, not in to_dict): every message as a
+    # literal, the result path as a node of the shapes graph, the SPARQL constraint node
+    messages: tuple = field(default=(), compare=False, repr=False)
+    path_node: object = field(default=None, compare=False, repr=False)
+    source_constraint: object = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """Return the result as plain JSON-ready values."""
@@ -70,11 +79,24 @@ class Result:
 
 @dataclass
 class Report:
-    """The outcome of one validation run."""
+    """The outcome of one validation run.
+
+    ``results`` has one result per problem (see ``_one_per_problem``); ``all_results`` every
+    result the engine found, which is what the SHACL report graph (``graph``) lists.
+    """
 
     results: list[Result]
     conforms: bool  # the standard SHACL sh:conforms: no result at all
-    graph: "rdflib.Graph" = field(repr=False)  # the SHACL validation report graph
+    all_results: list[Result] = field(default_factory=list, repr=False)
+    shapes_index: object = field(default=None, repr=False)  # for complex result paths
+    _graph: "rdflib.Graph | None" = field(default=None, repr=False)  # pyshacl's, when it ran
+
+    @property
+    def graph(self) -> "rdflib.Graph":
+        """The SHACL validation report graph (built on first use)."""
+        if self._graph is None:
+            self._graph = _report_graph(self.all_results, self.shapes_index)
+        return self._graph
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -100,21 +122,15 @@ class Report:
         The rest of the catalogue is validated alongside as context (an entry's publisher may
         live in another file); only the named files' problems are reported.
         """
-        from rdflib import RDF, URIRef
-
         wanted = {Path(p).resolve() for p in paths}
-        keep = [r for r in self.results
-                if r.location is not None and Path(r.location.path).resolve() in wanted]
-        kept_focus = {r.focus for r in keep}
-        graph = self.graph
-        for report in list(graph.subjects(RDF.type, URIRef(SH + "ValidationReport"))):
-            for node in list(graph.objects(report, URIRef(SH + "result"))):
-                if _key(graph.value(node, URIRef(SH + "focusNode"))) not in kept_focus:
-                    graph.remove((report, URIRef(SH + "result"), node))
-            # the standard sh:conforms: no result at all
-            graph.set((report, URIRef(SH + "conforms"),
-                       _literal_bool(not list(graph.objects(report, URIRef(SH + "result"))))))
-        return Report(results=keep, conforms=not keep, graph=graph)
+
+        def kept(results: list[Result]) -> list[Result]:
+            return [r for r in results
+                    if r.location is not None and Path(r.location.path).resolve() in wanted]
+
+        keep = kept(self.results)
+        return Report(results=keep, conforms=not keep, all_results=kept(self.all_results),
+                      shapes_index=self.shapes_index)
 
     def summary(self) -> str:
         counts = [(self.count(s), s.lower()) for s in SEVERITIES]
@@ -129,8 +145,98 @@ def validate(
     infer: str | None = None,
     axioms: Path | None = None,
     checks_dir: Path | None = CHECKS_DIR,
+    engine: str | None = None,
 ) -> Report:
-    """Validate ``catalogue`` against ``shapes``; return every result with its file and line."""
+    """Validate ``catalogue`` against ``shapes``; return every result with its file and line.
+
+    ``engine`` is "native" (kzgraph's SHACL engine, falling back to pyshacl for shapes it does
+    not support) or "pyshacl"; by default ``$KZGRAPH_SHACL``, else native.
+    """
+    engine = engine or os.environ.get("KZGRAPH_SHACL") or "native"
+    if engine not in ("native", "pyshacl"):
+        raise InputError(f"unknown SHACL engine {engine!r} (KZGRAPH_SHACL); use native or pyshacl")
+    data_graph = None
+    store = catalogue.store
+    triples: object = catalogue.quads
+    if infer:
+        from kzgraph.loader import from_rdflib
+        from kzgraph.reason import closure
+
+        data_graph = closure(catalogue.rdflib_graph(), infer, axioms=axioms)
+        triples = list(from_rdflib(data_graph))
+        store = _to_store(triples)
+    shapes_index = None
+    if engine == "native":
+        from kzgraph import shacl_engine
+
+        try:
+            raw, shapes_index = _run_native(triples, store, shapes)
+        except shacl_engine.Unsupported:
+            engine = "pyshacl"
+        except shacl_engine.ShapesError as err:
+            raise InputError(f"the SHACL shapes are malformed: {_one_line(err)}") from None
+    if engine == "native":
+        results = [_native_result(r, catalogue) for r in raw]
+        report_graph = None
+    else:
+        if data_graph is None:
+            data_graph = catalogue.rdflib_graph()
+        report_graph = _run_pyshacl(data_graph, shapes, store)
+        results = [_result(report_graph, node, catalogue) for node in _result_nodes(report_graph)]
+    extra = _check_results(store, catalogue, checks_dir) + _duplicate_results(catalogue)
+    if extra and report_graph is not None:
+        _add_to_report(report_graph, extra)
+    results += extra
+    return Report(results=_one_per_problem(results), conforms=not results, all_results=results,
+                  shapes_index=shapes_index, _graph=report_graph)
+
+
+def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
+    from kzgraph.shacl_engine import Engine, Index
+
+    if hasattr(shapes, "quads"):
+        shape_triples = shapes.quads
+    else:
+        from kzgraph.loader import from_rdflib
+
+        shape_triples = list(from_rdflib(shapes))
+    shapes_index = Index(shape_triples)
+    engine = Engine(Index(triples), store, shapes_index)
+    return engine.run(), shapes_index
+
+
+def _native_result(raw, catalogue: "Catalogue") -> Result:
+    import pyoxigraph as ox
+
+    from kzgraph.loader import node_key
+
+    english = [m for m in raw.messages if m.language in ("en", None, "")]
+    chosen = (english or raw.messages or [None])[0]
+    focus = node_key(raw.focus)
+    return Result(
+        severity=raw.severity,
+        focus=focus,
+        path=raw.path,
+        value=str(raw.value) if raw.value is not None else None,
+        message=chosen.value if chosen is not None else _default_message(raw),
+        source_shape=raw.source_shape.value if isinstance(raw.source_shape, ox.NamedNode) else None,
+        constraint=raw.constraint,
+        location=catalogue.location_of(focus),
+        messages=tuple(raw.messages),
+        path_node=raw.path_node,
+        source_constraint=raw.source_constraint,
+    )
+
+
+def _default_message(raw) -> str:
+    """The message of a shape that has no sh:message (kzgraph's own shapes all have one)."""
+    component = raw.constraint.removeprefix(SH).removesuffix("ConstraintComponent")
+    shape = compact(raw.source_shape.value) if hasattr(raw.source_shape, "value") else "a shape"
+    what = f"the value {raw.value}" if raw.value is not None else "the node"
+    return f"{what} does not satisfy the sh:{component[0].lower() + component[1:]} constraint of {shape}"
+
+
+def _run_pyshacl(data: "rdflib.Graph", shapes: "Catalogue | rdflib.Graph", store) -> "rdflib.Graph":
     import pyshacl
     from pyparsing import ParseException
     from pyshacl.errors import (
@@ -141,18 +247,11 @@ def validate(
     )
     from rdflib import Graph
 
-    data = catalogue.rdflib_graph()
-    store = catalogue.store
-    if infer:
-        from kzgraph.reason import closure
-
-        data = closure(data, infer, axioms=axioms)
-        store = _to_store(data)
     shapes_graph = shapes if isinstance(shapes, Graph) else shapes.rdflib_graph()
     shapes_graph = _resolve_sparql_targets(shapes_graph, store)
     try:
         with _prepared_queries():
-            conforms, report_graph, _ = pyshacl.validate(
+            _, report_graph, _ = pyshacl.validate(
                 data,
                 shacl_graph=shapes_graph,
                 inference="none",
@@ -169,20 +268,7 @@ def validate(
         raise InputError(f"the SHACL shapes are malformed: SPARQL syntax error: {_one_line(err)}") from None
     if not isinstance(report_graph, Graph):  # pyshacl returns its ValidationFailure instead
         raise InputError(f"the SHACL shapes cannot be applied: {_one_line(report_graph)}")
-
-    results = [_result(report_graph, node, catalogue) for node in _result_nodes(report_graph)]
-    extra = _check_results(store, catalogue, checks_dir) + _duplicate_results(catalogue)
-    if extra:
-        _add_to_report(report_graph, extra)
-        conforms = False
-    results += extra
-    return Report(results=_one_per_problem(results), conforms=bool(conforms), graph=report_graph)
-
-
-def _literal_bool(value: bool):
-    from rdflib import Literal
-
-    return Literal(value)
+    return report_graph
 
 
 def _one_per_problem(results: list[Result]) -> list[Result]:
@@ -420,14 +506,12 @@ def _resolve_sparql_targets(shapes: "rdflib.Graph", store) -> "rdflib.Graph":
     return resolved
 
 
-def _to_store(graph: "rdflib.Graph"):
-    """Return an Oxigraph store holding ``graph`` (used after inference)."""
+def _to_store(triples) -> "object":
+    """Return an Oxigraph store holding ``triples`` (pyoxigraph triples; used after inference)."""
     import pyoxigraph as ox
 
-    from kzgraph.loader import from_rdflib
-
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in from_rdflib(graph))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return store
 
 
@@ -466,18 +550,35 @@ def _duplicate_results(catalogue: "Catalogue") -> list[Result]:
     return results
 
 
-def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result]) -> None:
-    """Add results found outside pyshacl to the report graph, as standard validation results."""
+def _report_graph(results: list[Result], shapes_index=None) -> "rdflib.Graph":
+    """Return the standard SHACL validation report graph of ``results``."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    graph = Graph()
+    report = BNode()
+    graph.add((report, RDF.type, URIRef(SH + "ValidationReport")))
+    graph.add((report, URIRef(SH + "conforms"), Literal(not results)))
+    _add_to_report(graph, results, shapes_index)
+    return graph
+
+
+def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_index=None) -> None:
+    """Add ``results`` to a report graph as standard validation results."""
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import RDF
     from rdflib.util import from_n3
+
+    from kzgraph.loader import to_rdflib_term
 
     sh = lambda name: URIRef(SH + name)  # noqa: E731
     report = next(iter(graph.subjects(RDF.type, sh("ValidationReport"))), None)
     if report is None:
         report = BNode()
         graph.add((report, RDF.type, sh("ValidationReport")))
-    graph.set((report, sh("conforms"), Literal(False)))
+    results = list(results)
+    if results:
+        graph.set((report, sh("conforms"), Literal(False)))
     for result in results:
         node = BNode()
         graph.add((report, sh("result"), node))
@@ -485,15 +586,40 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result]) -> None:
         focus = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(result.focus)
         graph.add((node, sh("focusNode"), focus))
         graph.add((node, sh("resultSeverity"), sh(result.severity)))
-        graph.add((node, sh("resultMessage"), Literal(result.message)))
+        for message in result.messages or (Literal(result.message),):
+            graph.add((node, sh("resultMessage"), to_rdflib_term(message) if not isinstance(message, Literal) else message))
         if result.source_shape:
             graph.add((node, sh("sourceShape"), URIRef(result.source_shape)))
         if result.constraint:
             graph.add((node, sh("sourceConstraintComponent"), URIRef(result.constraint)))
-        if result.path and "://" in result.path and not result.path.startswith(("(", "^")):
+        if result.source_constraint is not None:
+            graph.add((node, sh("sourceConstraint"), to_rdflib_term(result.source_constraint)))
+        if result.path_node is not None:
+            graph.add((node, sh("resultPath"), to_rdflib_term(result.path_node)))
+            _copy_description(graph, result.path_node, shapes_index)
+        elif result.path and "://" in result.path and not result.path.startswith(("(", "^")):
             graph.add((node, sh("resultPath"), URIRef(result.path)))
         if result.value:
             graph.add((node, sh("value"), from_n3(result.value)))
+
+
+def _copy_description(graph: "rdflib.Graph", node, index) -> None:
+    """Copy what the shapes graph says about a blank node (a complex path), recursively."""
+    from kzgraph.loader import to_rdflib_term
+
+    if index is None or type(node).__name__ != "BlankNode":
+        return
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for predicate, objects in index.out.get(current, {}).items():
+            for obj in objects:
+                graph.add((to_rdflib_term(current), to_rdflib_term(predicate), to_rdflib_term(obj)))
+                if type(obj).__name__ == "BlankNode":
+                    todo.append(obj)
 
 
 # ---------------------------------------------------------------- display
