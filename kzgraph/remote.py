@@ -207,6 +207,7 @@ class Response:
     status: int
     content_type: str
     body: bytes
+    server: str = ""  # the Server header ("Virtuoso/07.20.3233 (Linux) ...")
 
 
 class Client:
@@ -303,7 +304,8 @@ class Client:
             with self._opener.open(req, timeout=timeout) as resp:
                 body = _read_until(resp, deadline, timeout, where)
                 _check_complete(resp.headers, where)
-                return Response(resp.status, resp.headers.get("Content-Type", ""), body)
+                return Response(resp.status, resp.headers.get("Content-Type", ""), body,
+                                resp.headers.get("Server", ""))
         except urllib.error.HTTPError:
             raise
         except urllib.error.URLError as err:
