@@ -55,6 +55,7 @@ SCHEMA_CONTEXT: dict[str, Any] = {
 _RDF_TYPE = iris.RDF + "type"
 _XSD_STRING = iris.XSD + "string"
 _RDF_LANGSTRING = iris.RDF + "langString"
+_RDF_TYPE_NT = f"<{_RDF_TYPE}>"
 
 
 # ---------------------------------------------------------------- preparing the triples
@@ -63,6 +64,33 @@ _RDF_LANGSTRING = iris.RDF + "langString"
 def catalogue_triples(catalogue: "Catalogue") -> list[ox.Triple]:
     """Return the catalogue's triples exactly as written in its files (lexical forms kept)."""
     return [ox.Triple(q.subject, q.predicate, q.object) for q in catalogue.quads]
+
+
+def catalogue_lines(catalogue: Catalogue) -> list[str] | None:
+    """Return the catalogue's triples as sorted, de-duplicated N-Triples lines, or None.
+
+    The same lines ``prepare`` sorts on, read straight from the catalogue's N-Quads text (the parse
+    cache's file when there is one) without building a term object: pyoxigraph writes canonical
+    N-Triples term syntax, and a quad in the default graph is an N-Triples line. None when the text
+    cannot be used: a blank node (labels must be made canonical first) or an RDF 1.2 triple term
+    (refused by ``prepare``); the caller then takes the ``prepare`` path.
+    """
+    data = catalogue.plain_nquads()
+    if data is None or b"<<" in data:
+        return None
+    lines = data.decode("utf-8").split("\n")
+    # Each file's triples are mostly in order already, which makes this sort fast (a set's are not).
+    lines.sort()
+    unique = [line for line, before in zip(lines, [""] + lines) if line != before]
+    return unique[1:] if unique and unique[0] == "" else unique
+
+
+def triples_from_lines(lines: Sequence[str]) -> list[ox.Triple]:
+    """Return the triples of sorted N-Triples lines, in their order (what ``prepare`` returns)."""
+    if not lines:
+        return []
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def inferred_triples(catalogue: "Catalogue", mode: str, layout: "Layout") -> list[ox.Triple]:
@@ -161,61 +189,122 @@ def write_nquads(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
 INDENT = " " * 4
 
 
-def _turtle_blocks(triples: Sequence[ox.Triple], indent: str = "") -> tuple[list[str], set[str]]:
-    from kzgraph.canonical import Writer, subject_block
+_NT_UNECHAR = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
+_NT_ESCAPED = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+
+
+def _nt_unescape_match(match: re.Match) -> str:
+    code = match[1] or match[2]
+    return chr(int(code, 16)) if code else _NT_UNECHAR[match[3]]
+
+
+def nt_unescape(text: str) -> str:
+    """Return the string an N-Triples string literal's body (between the quotes) stands for."""
+    return _NT_ESCAPED.sub(_nt_unescape_match, text) if "\\" in text else text
+
+
+def split_nt_literal(text: str) -> tuple[str, str, str | None]:
+    """Split an N-Triples literal into (escaped body, language or "", datatype IRI or None).
+
+    ``text`` is in the syntax ``nt_term`` writes; language tags and IRIs never hold a quote, so the
+    body ends at the last one. A plain string has language "" and datatype None.
+    """
+    end = text.rindex('"')
+    tail = text[end + 1 :]
+    if not tail:
+        return text[1:end], "", None
+    if tail[0] == "@":
+        return text[1:end], tail[1:], None
+    return text[1:end], "", tail[3:-1]  # ^^<iri>
+
+
+def _turtle_blocks_from_lines(lines: Sequence[str], indent: str = "") -> tuple[list[str], set[str]]:
+    """Turtle subject blocks from sorted N-Triples lines (see ``prepare`` / ``catalogue_lines``)."""
+    from kzgraph.canonical import _CANONICAL, CONTINUATION, Writer
 
     writer = Writer()
+    iri = writer.iri
 
-    def term(node: object) -> str:
-        if isinstance(node, ox.BlankNode):
-            return "_:" + node.value
-        if isinstance(node, (ox.NamedNode, ox.Literal)):
-            return writer.term(node)
-        raise RuntimeFailure(f"cannot export the RDF term {node!r}")
+    def node(text: str) -> str:
+        return text if text[0] == "_" else iri(text[1:-1])
 
     class Objects(dict):
-        """object -> (its sort key, its text), each computed once."""
+        """object (N-Triples) -> (its sort key, its Turtle text), each computed once."""
 
-        def __missing__(self, obj: object) -> tuple[tuple, str]:
-            shown = term(obj)
+        def __missing__(self, obj: str) -> tuple[tuple, str]:
             # Objects in the order kzgraph fmt uses: IRIs as written, then literals by value.
-            if isinstance(obj, ox.Literal):
-                order = (1, obj.value, obj.language or "", obj.datatype.value)
+            if obj[0] != '"':
+                shown = node(obj)
+                entry = self[obj] = ((0, shown, "", ""), shown)
+                return entry
+            # Turtle escapes exactly the characters N-Triples does, the same way.
+            body, language, datatype = split_nt_literal(obj)
+            quoted = '"' + body + '"'
+            value = nt_unescape(body)
+            if language:
+                order, shown = (1, value, language, _RDF_LANGSTRING), quoted + "@" + language
+            elif datatype is None:
+                order, shown = (1, value, "", _XSD_STRING), quoted
             else:
-                order = (0, shown, "", "")
+                order = (1, value, "", datatype)
+                pattern = _CANONICAL.get(datatype)
+                if pattern is not None and pattern.fullmatch(value):
+                    shown = value
+                else:
+                    shown = quoted + "^^" + iri(datatype)
             entry = self[obj] = (order, shown)
             return entry
 
     class Predicates(dict):
-        def __missing__(self, predicate: object) -> str:
-            shown = self[predicate] = "a" if predicate.value == _RDF_TYPE else term(predicate)
-            return shown
+        """predicate (N-Triples) -> its sort key and text: ``a`` first, then prefixed names, then IRIs."""
 
-    objects, predicates, nt = Objects(), Predicates(), _NtTerms()
-    by_subject: dict[str, dict[str, list[tuple[tuple, str]]]] = {}
-    shown_subject: dict[str, str] = {}
-    for t in triples:  # already sorted by N-Triples line, so subjects come in order
-        key = nt[t.subject]
-        block = by_subject.get(key)
-        if block is None:
-            block = by_subject[key] = {}
-            shown_subject[key] = term(t.subject)
-        predicate = predicates[t.predicate]
-        entry = objects[t.object]
-        entries = block.get(predicate)
+        def __missing__(self, predicate: str) -> tuple[int, str]:
+            if predicate == _RDF_TYPE_NT:
+                entry = (0, "a")
+            else:
+                shown = node(predicate)
+                entry = (2 if shown[0] == "<" else 1, shown)
+            self[predicate] = entry
+            return entry
+
+    objects, predicates = Objects(), Predicates()
+    inner, continuation = indent + INDENT, indent + CONTINUATION
+    blocks: list[str] = []
+
+    def flush(subject: str, block: dict[tuple[int, str], list[tuple[tuple, str]]]) -> None:
+        # The lines canonical.subject_block writes, built here without its per-subject sorting cost.
+        out = [indent + node(subject)]
+        items = sorted(block.items()) if len(block) > 1 else list(block.items())
+        last = len(items) - 1
+        for index, ((_, shown), entries) in enumerate(items):
+            end = " ." if index == last else " ;"
+            if len(entries) == 1:
+                out.append(f"{inner}{shown} {entries[0][1]}{end}")
+            else:
+                entries.sort()
+                out.append(f"{inner}{shown} {entries[0][1]},")
+                out.extend(f"{continuation}{text}," for _, text in entries[1:-1])
+                out.append(f"{continuation}{entries[-1][1]}{end}")
+        blocks.append("\n".join(out))
+
+    block: dict[tuple[int, str], list[tuple[tuple, str]]] = {}
+    current = None
+    # Sorted lines: the lines of one subject are next to each other (they share "<subject> ").
+    for line in lines:
+        subject, predicate, obj = line[:-2].split(" ", 2)
+        if subject != current:
+            if current is not None:
+                flush(current, block)
+            current, block = subject, {}
+        key = predicates[predicate]
+        entry = objects[obj]
+        entries = block.get(key)
         if entries is None:
-            block[predicate] = [entry]
+            block[key] = [entry]
         else:
             entries.append(entry)
-
-    blocks = [
-        "\n".join(subject_block(
-            shown_subject[key],
-            [(p, [shown for _, shown in sorted(objs)]) for p, objs in by_subject[key].items()],
-            indent,
-        ))
-        for key in by_subject
-    ]
+    if current is not None:
+        flush(current, block)
     return blocks, writer.used
 
 
@@ -225,7 +314,12 @@ def _prefix_lines(used: set[str]) -> str:
 
 def write_turtle(triples: Sequence[ox.Triple]) -> bytes:
     """Return the triples as long-form Turtle with the project's prefixes."""
-    blocks, used = _turtle_blocks(triples)
+    return write_turtle_lines(_nt_lines(triples))
+
+
+def write_turtle_lines(lines: Sequence[str]) -> bytes:
+    """``write_turtle`` from the triples' sorted N-Triples lines (see ``catalogue_lines``)."""
+    blocks, used = _turtle_blocks_from_lines(lines)
     text = _prefix_lines(used)
     if blocks:
         text += ("\n" if text else "") + "\n\n".join(blocks) + "\n"
@@ -234,7 +328,12 @@ def write_turtle(triples: Sequence[ox.Triple]) -> bytes:
 
 def write_trig(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
     """Return the triples as TriG, in the named graph ``graph``."""
-    blocks, used = _turtle_blocks(triples, indent=INDENT)
+    return write_trig_lines(_nt_lines(triples), graph)
+
+
+def write_trig_lines(lines: Sequence[str], graph: str = GRAPH_IRI) -> bytes:
+    """``write_trig`` from the triples' sorted N-Triples lines (see ``catalogue_lines``)."""
+    blocks, used = _turtle_blocks_from_lines(lines, indent=INDENT)
     text = _prefix_lines(used)
     text += ("\n" if text else "") + f"{nt_iri(graph)} {{\n"
     if blocks:
@@ -532,6 +631,24 @@ def serialize(
     if fmt == "jsonld":
         return write_jsonld(triples, context, expanded=expanded)
     raise UsageError(f"export cannot write {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+
+
+# Formats ``serialize_lines`` writes without building term objects.
+LINE_FORMATS = ("nt", "nq", "ttl", "trig")
+
+
+def serialize_lines(lines: Sequence[str], fmt: str) -> bytes:
+    """``serialize`` from the sorted N-Triples lines of the triples (see ``catalogue_lines``)."""
+    if fmt == "nt":
+        return "".join(line + "\n" for line in lines).encode("utf-8")
+    if fmt == "nq":
+        name = nt_iri(GRAPH_IRI)
+        return "".join(line[:-1] + name + " .\n" for line in lines).encode("utf-8")
+    if fmt == "ttl":
+        return write_turtle_lines(lines)
+    if fmt == "trig":
+        return write_trig_lines(lines)
+    raise UsageError(f"cannot write {fmt!r} from N-Triples lines; use one of {', '.join(LINE_FORMATS)}")
 
 
 # ---------------------------------------------------------------- writing files
