@@ -557,6 +557,236 @@ def _memo_processor() -> Any:
     return Processor()
 
 
+_MISSING = object()
+_IRI_SEPARATOR = re.compile(r"[/#]")
+# Stands for a literal's lexical form while working out how a term compacts such values.
+_SENTINEL = "\x00kzgraph-value\x00"
+
+
+class _Unsupported(Exception):
+    """The context uses a JSON-LD feature the direct compactor does not reproduce."""
+
+
+def _add_value(obj: dict[str, Any], key: str, value: Any, as_array: bool) -> None:
+    """pyld's ``JsonLdProcessor.add_value`` for one non-list value, duplicates allowed."""
+    current = obj.get(key, _MISSING)
+    if current is _MISSING:
+        obj[key] = [value] if as_array else value
+    elif type(current) is list:
+        current.append(value)
+    else:
+        obj[key] = [current, value]
+
+
+class DirectCompactor:
+    """Compacted JSON-LD built straight from sorted N-Triples lines, the same as pyld's compaction.
+
+    pyld's general compaction walks the whole document; here every decision it would take is
+    asked of pyld once per distinct case, with pyld's own functions, on the same active context:
+    which term a property gets for a kind of value (``_compact_iri`` with the value; its answer
+    depends only on the property, whether the value is a node reference or which language /
+    datatype a literal has, and for a node reference on whether the referenced IRI is itself a
+    term), how a term writes a literal (``_compact_value`` on a stand-in lexical form) or a node
+    reference, how a node's ``@id`` and ``@type`` IRIs compact. Values are then placed the way
+    ``JsonLdProcessor._compact`` places them (language maps, ``@set``, single values unwrapped).
+
+    Contexts with features this does not reproduce (scoped contexts, reverse or nested
+    properties, keyword aliases, index/id/type/graph/list containers, ``@json``) raise
+    ``_Unsupported`` on construction; ``write_jsonld`` then compacts with pyld.
+    """
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        from pyld import jsonld
+
+        self._jsonld = jsonld
+        proc = self._proc = _memo_processor()
+        options: dict[str, Any] = {
+            "base": "",
+            "compactArrays": True,
+            "graph": False,
+            "skipExpansion": True,
+            "activeCtx": False,
+            "documentLoader": refuse_remote,
+            "extractAllScripts": False,
+            "processingMode": "json-ld-1.1",
+            "link": False,
+        }
+        options["contextResolver"] = jsonld.ContextResolver(jsonld._resolved_context_cache, refuse_remote)
+        self._options = options
+        inner = context.get("@context")
+        if not isinstance(inner, dict) or not inner:
+            raise _Unsupported("the context is not one non-empty object")
+        try:
+            ctx = proc.process_context(proc._get_initial_context(options), context, options)
+        except jsonld.JsonLdError as err:
+            raise RuntimeFailure(f"JSON-LD compaction failed: {_jsonld_message(err)}") from None
+        if "previousContext" in ctx:
+            raise _Unsupported("previousContext")
+        prefixes: dict[str, list[str]] = {}
+        self._fast_ids = True
+        for term, mapping in ctx["mappings"].items():
+            if mapping is None:
+                continue
+            if mapping.get("reverse") or "@context" in mapping or "@nest" in mapping or "@index" in mapping:
+                raise _Unsupported(term)
+            if not set(mapping.get("@container") or ()) <= {"@language", "@set"}:
+                raise _Unsupported(term)
+            if mapping.get("@type") == "@json" or str(mapping.get("@id", "")).startswith("@"):
+                raise _Unsupported(term)
+            if ":" in term:
+                self._fast_ids = False
+            elif mapping.get("_prefix") and mapping.get("@id"):
+                if not mapping["@id"].endswith(("/", "#")):
+                    self._fast_ids = False
+                prefixes.setdefault(mapping["@id"], []).append(term)
+        self._ctx = ctx
+        self._context_out = inner
+        self._prefixes = prefixes
+        self._inverse = proc._get_inverse_context(ctx)
+        self._id_key = proc._compact_iri(ctx, "@id")
+        self._type_key = proc._compact_iri(ctx, "@type")
+        self._none_key = proc._compact_iri(ctx, "@none")
+        if (self._id_key, self._type_key, proc._compact_iri(ctx, "@graph")) != ("@id", "@type", "@graph"):
+            raise _Unsupported("keyword alias")
+        self._types_as_set = "@set" in self._container(self._type_key)
+        self._ids: dict[str, str] = {}  # IRI -> compacted as an @id (vocab=False)
+        self._types: dict[str, str] = {}  # IRI -> compacted as a type (vocab=True)
+        self._literal_rules: dict[tuple, tuple] = {}
+        self._node_rules: dict[tuple, tuple] = {}
+
+    def _container(self, term: str) -> list[str]:
+        jsonld = self._jsonld
+        return jsonld.JsonLdProcessor.arrayify(jsonld.JsonLdProcessor.get_context_value(self._ctx, term, "@container"))
+
+    def compact_id(self, iri: str) -> str:
+        """``_compact_iri(iri, vocab=False, base="")``: the shortest usable compact IRI, else pyld's answer."""
+        shown = self._ids.get(iri)
+        if shown is not None:
+            return shown
+        best = None
+        if self._fast_ids:
+            # Every prefix ends in "/" or "#" and no term holds a colon: the candidates pyld scans
+            # every term for are the prefixes equal to the IRI up to one of its "/" or "#".
+            mappings = self._ctx["mappings"]
+            for match in _IRI_SEPARATOR.finditer(iri, 0, len(iri) - 1):
+                cut = match.end()
+                for term in self._prefixes.get(iri[:cut], ()):
+                    curie = term + ":" + iri[cut:]
+                    if curie not in mappings and (best is None or (len(curie), curie) < (len(best), best)):
+                        best = curie
+        if best is None:
+            best = self._proc._compact_iri(self._ctx, iri, vocab=False, base="")
+        self._ids[iri] = best
+        return best
+
+    def compact_type(self, iri: str) -> str:
+        shown = self._types.get(iri)
+        if shown is None:
+            shown = self._types[iri] = self._proc._compact_iri(self._ctx, iri, vocab=True)
+        return shown
+
+    def _literal_rule(self, predicate: str, language: str, datatype: str | None) -> tuple:
+        """(term, in a language map, as a set, template) for literals of this kind under ``predicate``."""
+        key = (predicate, language, datatype)
+        rule = self._literal_rules.get(key)
+        if rule is None:
+            sample: dict[str, str] = {"@value": _SENTINEL}
+            if language:
+                sample["@language"] = language
+            elif datatype is not None:
+                sample["@type"] = datatype
+            proc = self._proc
+            term = proc._compact_iri(self._ctx, predicate, dict(sample), vocab=True)
+            shown = proc._compact_value(self._ctx, term, dict(sample), self._options)
+            container = self._container(term)
+            if shown == _SENTINEL:
+                template: dict[str, str] | None = None
+            elif type(shown) is dict and list(shown.values()).count(_SENTINEL) == 1 and shown.get("@value") == _SENTINEL:
+                template = shown
+            else:
+                raise _Unsupported(f"value compaction of {key}")
+            rule = self._literal_rules[key] = (term, "@language" in container, "@set" in container, template)
+        return rule
+
+    def _node_rule(self, predicate: str, target: str) -> tuple:
+        """(term, as a set, compacted reference) for a node reference ``target`` under ``predicate``."""
+        is_term = False
+        if target in self._inverse:
+            # pyld prefers @vocab terms when the target IRI compacts to a term meaning itself.
+            term = self.compact_type(target)
+            mapping = self._ctx["mappings"].get(term)
+            is_term = bool(term is not None and mapping and mapping["@id"] == target)
+        key = (predicate, is_term)
+        rule = self._node_rules.get(key)
+        if rule is None:
+            proc = self._proc
+            term = proc._compact_iri(self._ctx, predicate, {"@id": target}, vocab=True)
+            type_ = self._jsonld.JsonLdProcessor.get_context_value(self._ctx, term, "@type")
+            container = self._container(term)
+            if "@language" in container:
+                raise _Unsupported(f"node reference under a language map: {term}")
+            rule = self._node_rules[key] = (term, "@set" in container, type_)
+        term, as_set, type_ = rule
+        if type_ == "@id":
+            return term, as_set, self.compact_id(target)
+        if type_ == "@vocab":
+            return term, as_set, self.compact_type(target)
+        return term, as_set, {"@id": self.compact_id(target)}
+
+    def compact_lines(self, lines: Sequence[str]) -> dict[str, Any]:
+        """Return the compacted document (``@context`` and a top-level ``@graph``) of sorted lines."""
+        nodes: dict[str, dict[str, Any]] = {}
+        type_as_array = self._types_as_set
+        node: dict[str, Any] = {}
+        types: list[str] = []
+        current = None
+        literal_rules = self._literal_rules
+        literal_rule, node_rule, add = self._literal_rule, self._node_rule, _add_value
+
+        def finish() -> None:
+            if types:
+                if len(types) == 1:
+                    node["@type"] = [types[0]] if type_as_array else types[0]
+                else:
+                    node["@type"] = list(types)
+
+        for line in lines:
+            subject, predicate, obj = line[:-2].split(" ", 2)
+            if subject != current:
+                if current is not None:
+                    finish()
+                current = subject
+                sid = subject[1:-1] if subject[0] == "<" else subject
+                node = nodes[sid] = {"@id": self.compact_id(sid)}
+                types = []
+            first = obj[0]
+            if first == '"':
+                body, language, datatype = split_nt_literal(obj)
+                value = nt_unescape(body)
+                language = language.lower()
+                p = predicate[1:-1]
+                rule = literal_rules.get((p, language, datatype)) or literal_rule(p, language, datatype)
+                term, in_map, as_set, template = rule
+                if in_map:
+                    add(node.setdefault(term, {}), language or self._none_key, value, as_set)
+                elif template is None:
+                    add(node, term, value, as_set)
+                else:
+                    shown = dict(template)
+                    shown["@value"] = value
+                    add(node, term, shown, as_set)
+                continue
+            target = obj[1:-1] if first == "<" else obj
+            if predicate == _RDF_TYPE_NT:
+                types.append(self.compact_type(target))
+                continue
+            term, as_set, shown = node_rule(predicate[1:-1], target)
+            add(node, term, shown, as_set)
+        if current is not None:
+            finish()
+        return {"@context": self._context_out, "@graph": [nodes[key] for key in sorted(nodes)]}
+
+
 def _jsonld_message(err: Exception) -> str:
     message = getattr(err, "message", None) or str(err)
     return " ".join(str(message).split())
@@ -569,12 +799,38 @@ def dump_json(document: Any) -> bytes:
 
 def write_jsonld(triples: Sequence[ox.Triple], context: dict[str, Any] | None, expanded: bool = False) -> bytes:
     """Return JSON-LD: compacted with ``context`` embedded inline, or expanded."""
-    document = expanded_jsonld(triples)
     if expanded:
-        return dump_json(document)
+        return dump_json(expanded_jsonld(triples))
+    return write_jsonld_lines(_nt_lines(triples), context, triples=triples)
+
+
+def write_jsonld_lines(
+    lines: Sequence[str], context: dict[str, Any] | None, triples: Sequence[ox.Triple] | None = None
+) -> bytes:
+    """Compacted JSON-LD from the triples' sorted N-Triples lines (see ``catalogue_lines``).
+
+    Built by ``DirectCompactor``; a context it does not cover is compacted by pyld instead (from
+    ``triples`` when given, else from the lines), with the same result.
+    """
     if context is None:
         raise UsageError("a JSON-LD context is needed to compact; use --expanded")
-    return dump_json(compact_jsonld(document, context, from_triples=True))
+    try:
+        compactor = DirectCompactor(context)
+    except _Unsupported:
+        compactor = None
+    if compactor is not None:
+        try:
+            return dump_json(compactor.compact_lines(lines))
+        except _Unsupported:
+            pass
+    if triples is None:
+        triples = triples_from_lines(lines)
+    return dump_json(compact_jsonld(expanded_jsonld(triples), context, from_triples=True))
+
+
+def write_jsonld_pyld(triples: Sequence[ox.Triple], context: dict[str, Any]) -> bytes:
+    """Compacted JSON-LD by pyld's general compaction: the reference ``DirectCompactor`` must match."""
+    return dump_json(compact_jsonld(expanded_jsonld(triples), context, from_triples=True))
 
 
 def context_for(layout: "Layout") -> dict[str, Any]:
@@ -634,10 +890,10 @@ def serialize(
 
 
 # Formats ``serialize_lines`` writes without building term objects.
-LINE_FORMATS = ("nt", "nq", "ttl", "trig")
+LINE_FORMATS = ("nt", "nq", "ttl", "trig", "jsonld")
 
 
-def serialize_lines(lines: Sequence[str], fmt: str) -> bytes:
+def serialize_lines(lines: Sequence[str], fmt: str, context: dict[str, Any] | None = None) -> bytes:
     """``serialize`` from the sorted N-Triples lines of the triples (see ``catalogue_lines``)."""
     if fmt == "nt":
         return "".join(line + "\n" for line in lines).encode("utf-8")
@@ -648,6 +904,8 @@ def serialize_lines(lines: Sequence[str], fmt: str) -> bytes:
         return write_turtle_lines(lines)
     if fmt == "trig":
         return write_trig_lines(lines)
+    if fmt == "jsonld":
+        return write_jsonld_lines(lines, context)
     raise UsageError(f"cannot write {fmt!r} from N-Triples lines; use one of {', '.join(LINE_FORMATS)}")
 
 

@@ -91,8 +91,9 @@ def export(
     catalogue = load_catalogue(layout, extra=data, store=False)
     # Without --infer, the sorted N-Triples lines come straight from the catalogue's text.
     lines = None if infer else ex.catalogue_lines(catalogue)
-    if lines is not None and all_dir is None and profile is None and fmt in ex.LINE_FORMATS:
-        _emit(ex.serialize_lines(lines, fmt), output)
+    if lines is not None and all_dir is None and profile is None and fmt in ex.LINE_FORMATS and not expanded:
+        ctx = ex.context_for(layout) if fmt == "jsonld" else None
+        _emit(ex.serialize_lines(lines, fmt, context=ctx), output)
         return
     if lines is not None:
         triples = ex.triples_from_lines(lines)
