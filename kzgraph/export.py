@@ -618,8 +618,8 @@ class DirectCompactor:
             raise _Unsupported("the context is not one non-empty object")
         try:
             ctx = proc.process_context(proc._get_initial_context(options), context, options)
-        except jsonld.JsonLdError as err:
-            raise RuntimeFailure(f"JSON-LD compaction failed: {_jsonld_message(err)}") from None
+        except jsonld.JsonLdError:
+            raise _Unsupported("pyld refuses the context; let compact_jsonld report it") from None
         if "previousContext" in ctx:
             raise _Unsupported("previousContext")
         prefixes: dict[str, list[str]] = {}
@@ -819,10 +819,14 @@ def write_jsonld_lines(
     except _Unsupported:
         compactor = None
     if compactor is not None:
+        from pyld.jsonld import JsonLdError
+
         try:
             return dump_json(compactor.compact_lines(lines))
         except _Unsupported:
             pass
+        except JsonLdError as err:  # as compact_jsonld reports it
+            raise RuntimeFailure(f"JSON-LD compaction failed: {_jsonld_message(err)}") from None
     if triples is None:
         triples = triples_from_lines(lines)
     return dump_json(compact_jsonld(expanded_jsonld(triples), context, from_triples=True))
