@@ -1,6 +1,9 @@
 """Deterministic serializations of the graph: the same triples give the same bytes on every run.
 
-Every writer works from one sorted, de-duplicated list of pyoxigraph triples (see ``prepare``):
+Every writer works from one sorted, de-duplicated list of triples: pyoxigraph triples (see
+``prepare``) or, for Turtle, TriG, N-Triples, N-Quads and compacted JSON-LD, just their canonical
+N-Triples lines (see ``catalogue_lines``: read from the parse cache's N-Quads file, sorted once,
+no term object built; ``*_lines`` writers give the same bytes as the term-object ones):
 
 - N-Triples / N-Quads: our own writer, canonical N-Triples term syntax (RDF 1.2 §canonical form:
   ``\\b \\t \\n \\f \\r \\" \\\\`` as ECHAR, other control characters as ``\\u00XX``, nothing else
@@ -10,9 +13,12 @@ Every writer works from one sorted, de-duplicated list of pyoxigraph triples (se
   first then predicates sorted, one object per line; the term syntax is the one ``kzgraph fmt``
   writes for data files (``kzgraph.canonical.Writer``).
 - RDF/XML: our own writer, one ``rdf:Description`` per subject in the same order.
-- JSON-LD: expanded JSON-LD built from the sorted triples, compacted by pyld with the project
-  context (``ontology/context.jsonld``) embedded inline; a document loader that refuses every URL
-  makes sure nothing is ever fetched. Written with sorted keys, two-space indent, UTF-8.
+- JSON-LD: compacted with the project context (``ontology/context.jsonld``) embedded inline, as
+  pyld's compaction of the expanded JSON-LD built from the sorted triples would give it; built
+  directly by ``DirectCompactor``, which asks pyld (same active context) once per distinct case,
+  and falls back to pyld's compaction for a context using features it does not reproduce. A
+  document loader that refuses every URL makes sure nothing is ever fetched. Written with sorted
+  keys, two-space indent, UTF-8 (the bytes of ``json.dumps(..., sort_keys=True, indent=2)``).
 
 Blank nodes (the data has none; reasoning may add some) get canonical labels (RDFC-1.0 via
 pyoxigraph), so their labels depend on the graph only.
@@ -640,6 +646,8 @@ class DirectCompactor:
                     self._fast_ids = False
                 prefixes.setdefault(mapping["@id"], []).append(term)
         self._ctx = ctx
+        self._plain_base = "@base" not in ctx
+        self._prefix_terms = {term for terms in prefixes.values() for term in terms}
         self._context_out = inner
         self._prefixes = prefixes
         self._inverse = proc._get_inverse_context(ctx)
@@ -653,6 +661,7 @@ class DirectCompactor:
         self._types: dict[str, str] = {}  # IRI -> compacted as a type (vocab=True)
         self._literal_rules: dict[tuple, tuple] = {}
         self._node_rules: dict[tuple, tuple] = {}
+        self._node_refs: dict[tuple, tuple] = {}
 
     def _container(self, term: str) -> list[str]:
         jsonld = self._jsonld
@@ -674,6 +683,12 @@ class DirectCompactor:
                     curie = term + ":" + iri[cut:]
                     if curie not in mappings and (best is None or (len(curie), curie) < (len(best), best)):
                         best = curie
+            if best is None and self._plain_base:
+                # No compact IRI: pyld refuses an IRI whose scheme is a prefix, else (no @base)
+                # gives the IRI back as it is.
+                colon = iri.find(":")
+                if colon < 0 or iri[:colon] not in self._prefix_terms:
+                    best = iri
         if best is None:
             best = self._proc._compact_iri(self._ctx, iri, vocab=False, base="")
         self._ids[iri] = best
@@ -710,6 +725,12 @@ class DirectCompactor:
 
     def _node_rule(self, predicate: str, target: str) -> tuple:
         """(term, as a set, compacted reference) for a node reference ``target`` under ``predicate``."""
+        found = self._node_refs.get((predicate, target))
+        if found is None:
+            found = self._node_refs[(predicate, target)] = self._new_node_rule(predicate, target)
+        return found
+
+    def _new_node_rule(self, predicate: str, target: str) -> tuple:
         is_term = False
         if target in self._inverse:
             # pyld prefers @vocab terms when the target IRI compacts to a term meaning itself.
@@ -740,7 +761,7 @@ class DirectCompactor:
         node: dict[str, Any] = {}
         types: list[str] = []
         current = None
-        literal_rules = self._literal_rules
+        literal_rules, node_refs = self._literal_rules, self._node_refs
         literal_rule, node_rule, add = self._literal_rule, self._node_rule, _add_value
 
         def finish() -> None:
@@ -780,8 +801,8 @@ class DirectCompactor:
             if predicate == _RDF_TYPE_NT:
                 types.append(self.compact_type(target))
                 continue
-            term, as_set, shown = node_rule(predicate[1:-1], target)
-            add(node, term, shown, as_set)
+            rule = node_refs.get((predicate[1:-1], target)) or node_rule(predicate[1:-1], target)
+            add(node, rule[0], rule[2], rule[1])
         if current is not None:
             finish()
         return {"@context": self._context_out, "@graph": [nodes[key] for key in sorted(nodes)]}
@@ -793,8 +814,75 @@ def _jsonld_message(err: Exception) -> str:
 
 
 def dump_json(document: Any) -> bytes:
-    """Serialize JSON deterministically: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Serialize JSON deterministically: sorted keys, two-space indent, UTF-8, final newline.
+
+    The bytes of ``json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)`` plus a
+    newline, written by ``_indented_json`` (json's indenting encoder is pure Python and about
+    twice as slow); anything that writer does not handle goes to json.dumps.
+    """
+    try:
+        text = _indented_json(document)
+    except _NotPlainJson:
+        text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+class _NotPlainJson(Exception):
+    pass
+
+
+def _indented_json(document: Any) -> str:
+    """``json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)`` for documents of
+    str-keyed dicts, lists, strings, numbers, booleans and null (else ``_NotPlainJson``)."""
+    from json.encoder import encode_basestring as quote  # json's own (C) string encoder
+
+    out: list[str] = []
+    append = out.append
+
+    def write(value: Any, pad: str) -> None:
+        kind = type(value)
+        if kind is str:
+            append(quote(value))
+        elif kind is dict:
+            if not value:
+                append("{}")
+                return
+            inner = pad + "  "
+            separator = "{" + inner
+            if any(type(key) is not str for key in value):
+                raise _NotPlainJson
+            for key in sorted(value):
+                append(separator)
+                append(quote(key))
+                append(": ")
+                item = value[key]
+                if type(item) is str:
+                    append(quote(item))
+                else:
+                    write(item, inner)
+                separator = "," + inner
+            append(pad + "}")
+        elif kind is list:
+            if not value:
+                append("[]")
+                return
+            inner = pad + "  "
+            separator = "[" + inner
+            for item in value:
+                append(separator)
+                if type(item) is str:
+                    append(quote(item))
+                else:
+                    write(item, inner)
+                separator = "," + inner
+            append(pad + "]")
+        elif kind in (int, float, bool) or value is None:
+            append(json.dumps(value))
+        else:
+            raise _NotPlainJson
+
+    write(document, "\n")
+    return "".join(out)
 
 
 def write_jsonld(triples: Sequence[ox.Triple], context: dict[str, Any] | None, expanded: bool = False) -> bytes:

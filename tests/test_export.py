@@ -844,3 +844,43 @@ def test_cli_fast_paths_match_the_reference_writers(runner, fixture_root, fixtur
         result = runner.invoke(cli, ["export", "--root", str(fixture_root), "--format", fmt])
         assert result.exit_code == 0, result.output
         assert result.stdout_bytes == expected, fmt
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        [],
+        "text",
+        {"b": [1, 2.5, True, False, None, "é \u2028 \x00 \" \\"], "a": {}, "c": [], "d": {"z": {"y": []}}},
+        [{"@id": "x", "k": ["a", {"@value": "1", "@type": "xsd:integer"}]}, [[], [{}]]],
+        {"tuple": (1, 2)},
+        {1: "int key"},
+        {"nan": float("nan"), "big": 10**30, "neg": -0.0},
+    ],
+)
+def test_dump_json_is_json_dumps_indented(document):
+    assert ex.dump_json(document) == (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monkeypatch):
+    """The parse cache's N-Quads text (pyoxigraph's writer) is canonical N-Triples, as nt_term
+    writes it: control characters, DEL, quotes, backslashes, U+2028, language-tag case."""
+    from kzgraph.loader import load_files
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "escapes.ttl"
+    path.write_text(
+        '<https://example.org/s> <https://example.org/p> "bell \\u0007 del \\u007F ls \\u2028 tab \\t q \\" bs \\\\ nul \\u0000" ,\n'
+        '    "colour"@EN-gb , "1"^^<http://www.w3.org/2001/XMLSchema#string> , "x\\u0085y"^^<https://example.org/dt> ,\n'
+        '    <https://example.org/o> .\n'
+        '<https://example.org/s> <https://example.org/p> "colour"@EN-gb .\n',
+        encoding="utf-8",
+    )
+    for cached in (False, True, None):  # parse and fill the cache, read the cache, cache off
+        if cached is None:
+            monkeypatch.setenv("KZGRAPH_NO_CACHE", "1")
+        catalogue = load_files([path])
+        lines = ex.catalogue_lines(catalogue)
+        assert lines == [ex.nt_line(t) for t in ex.prepare(ex.catalogue_triples(catalogue))], cached
+        assert len(lines) == 5  # the repeated "colour"@EN-gb once
