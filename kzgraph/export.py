@@ -662,6 +662,7 @@ class DirectCompactor:
         self._literal_rules: dict[tuple, tuple] = {}
         self._node_rules: dict[tuple, tuple] = {}
         self._node_refs: dict[tuple, tuple] = {}
+        self._literal_rules_nt: dict[tuple, tuple] = {}
 
     def _container(self, term: str) -> list[str]:
         jsonld = self._jsonld
@@ -723,11 +724,13 @@ class DirectCompactor:
             rule = self._literal_rules[key] = (term, "@language" in container, "@set" in container, template)
         return rule
 
-    def _node_rule(self, predicate: str, target: str) -> tuple:
-        """(term, as a set, compacted reference) for a node reference ``target`` under ``predicate``."""
-        found = self._node_refs.get((predicate, target))
+    def _node_rule(self, predicate: str, obj: str) -> tuple:
+        """(term, as a set, compacted reference) for the N-Triples node ``obj`` under the N-Triples
+        predicate ``predicate``."""
+        found = self._node_refs.get((predicate, obj))
         if found is None:
-            found = self._node_refs[(predicate, target)] = self._new_node_rule(predicate, target)
+            target = obj[1:-1] if obj[0] == "<" else obj
+            found = self._node_refs[(predicate, obj)] = self._new_node_rule(predicate[1:-1], target)
         return found
 
     def _new_node_rule(self, predicate: str, target: str) -> tuple:
@@ -754,6 +757,21 @@ class DirectCompactor:
             return term, as_set, self.compact_type(target)
         return term, as_set, {"@id": self.compact_id(target)}
 
+    def _literal_rule_nt(self, predicate: str, tail: str) -> tuple:
+        """``_literal_rule`` keyed on the N-Triples predicate and what follows a literal's closing
+        quote ("", "@lang", "^^<datatype>"); adds the map key (the lower-cased language) last."""
+        key = (predicate, tail)
+        rule = self._literal_rules_nt.get(key)
+        if rule is None:
+            language, datatype = "", None
+            if tail.startswith("@"):
+                language = tail[1:].lower()  # as compact_jsonld lower-cases them
+            elif tail:
+                datatype = tail[3:-1]
+            found = self._literal_rule(predicate[1:-1], language, datatype)
+            rule = self._literal_rules_nt[key] = (*found, language or self._none_key)
+        return rule
+
     def compact_lines(self, lines: Sequence[str]) -> dict[str, Any]:
         """Return the compacted document (``@context`` and a top-level ``@graph``) of sorted lines."""
         nodes: dict[str, dict[str, Any]] = {}
@@ -761,8 +779,9 @@ class DirectCompactor:
         node: dict[str, Any] = {}
         types: list[str] = []
         current = None
-        literal_rules, node_refs = self._literal_rules, self._node_refs
-        literal_rule, node_rule, add = self._literal_rule, self._node_rule, _add_value
+        literal_rules, node_refs = self._literal_rules_nt, self._node_refs
+        literal_rule, node_rule, add = self._literal_rule_nt, self._node_rule, _add_value
+        compact_type, rdf_type = self.compact_type, _RDF_TYPE_NT
 
         def finish() -> None:
             if types:
@@ -780,29 +799,30 @@ class DirectCompactor:
                 sid = subject[1:-1] if subject[0] == "<" else subject
                 node = nodes[sid] = {"@id": self.compact_id(sid)}
                 types = []
-            first = obj[0]
-            if first == '"':
-                body, language, datatype = split_nt_literal(obj)
-                value = nt_unescape(body)
-                language = language.lower()
-                p = predicate[1:-1]
-                rule = literal_rules.get((p, language, datatype)) or literal_rule(p, language, datatype)
-                term, in_map, as_set, template = rule
+            if obj[0] == '"':
+                end = obj.rindex('"')  # language tags and IRIs hold no quote
+                value = obj[1:end]
+                if "\\" in value:
+                    value = nt_unescape(value)
+                tail = obj[end + 1 :]
+                rule = literal_rules.get((predicate, tail)) or literal_rule(predicate, tail)
+                term, in_map, as_set, template, map_key = rule
                 if in_map:
-                    add(node.setdefault(term, {}), language or self._none_key, value, as_set)
+                    target_map = node.get(term)
+                    if target_map is None:
+                        target_map = node[term] = {}
+                    add(target_map, map_key, value, as_set)
                 elif template is None:
                     add(node, term, value, as_set)
                 else:
                     shown = dict(template)
                     shown["@value"] = value
                     add(node, term, shown, as_set)
-                continue
-            target = obj[1:-1] if first == "<" else obj
-            if predicate == _RDF_TYPE_NT:
-                types.append(self.compact_type(target))
-                continue
-            rule = node_refs.get((predicate[1:-1], target)) or node_rule(predicate[1:-1], target)
-            add(node, rule[0], rule[2], rule[1])
+            elif predicate == rdf_type:
+                types.append(compact_type(obj[1:-1] if obj[0] == "<" else obj))
+            else:
+                rule = node_refs.get((predicate, obj)) or node_rule(predicate, obj)
+                add(node, rule[0], rule[2], rule[1])
         if current is not None:
             finish()
         return {"@context": self._context_out, "@graph": [nodes[key] for key in sorted(nodes)]}
