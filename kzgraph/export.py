@@ -663,6 +663,7 @@ class DirectCompactor:
         self._node_rules: dict[tuple, tuple] = {}
         self._node_refs: dict[tuple, tuple] = {}
         self._literal_rules_nt: dict[tuple, tuple] = {}
+        self._head_prefixes: dict[str, list[tuple[str, int]]] = {}
 
     def _container(self, term: str) -> list[str]:
         jsonld = self._jsonld
@@ -677,13 +678,22 @@ class DirectCompactor:
         if self._fast_ids:
             # Every prefix ends in "/" or "#" and no term holds a colon: the candidates pyld scans
             # every term for are the prefixes equal to the IRI up to one of its "/" or "#".
+            # Those prefixes all lie within the IRI's head (up to its last "/" or "#" but the final
+            # character), and IRIs share few heads: the candidates are worked out once per head.
+            last = max(iri.rfind("/", 0, len(iri) - 1), iri.rfind("#", 0, len(iri) - 1))
+            head = iri[: last + 1]
+            candidates = self._head_prefixes.get(head)
+            if candidates is None:
+                candidates = self._head_prefixes[head] = [
+                    (term, match.end())
+                    for match in _IRI_SEPARATOR.finditer(head)
+                    for term in self._prefixes.get(head[: match.end()], ())
+                ]
             mappings = self._ctx["mappings"]
-            for match in _IRI_SEPARATOR.finditer(iri, 0, len(iri) - 1):
-                cut = match.end()
-                for term in self._prefixes.get(iri[:cut], ()):
-                    curie = term + ":" + iri[cut:]
-                    if curie not in mappings and (best is None or (len(curie), curie) < (len(best), best)):
-                        best = curie
+            for term, cut in candidates:
+                curie = term + ":" + iri[cut:]
+                if curie not in mappings and (best is None or (len(curie), curie) < (len(best), best)):
+                    best = curie
             if best is None and self._plain_base:
                 # No compact IRI: pyld refuses an IRI whose scheme is a prefix, else (no @base)
                 # gives the IRI back as it is.

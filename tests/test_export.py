@@ -884,3 +884,28 @@ def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monk
         lines = ex.catalogue_lines(catalogue)
         assert lines == [ex.nt_line(t) for t in ex.prepare(ex.catalogue_triples(catalogue))], cached
         assert len(lines) == 5  # the repeated "colour"@EN-gb once
+
+
+def test_direct_iri_compaction_is_pyld_s(fixture_graph):
+    """DirectCompactor.compact_id (its shortcut for contexts whose prefixes end in / or #) gives
+    what pyld's _compact_iri(vocab=False) gives, and refuses what it refuses."""
+    from pyld import jsonld
+
+    layout = fixture_graph[0]
+    iris_to_try = [
+        iris.ID + "entry", iris.ID, iris.ID + "a/b", iris.ID + "a#b", iris.KZG + "Source", iris.KZG,
+        iris.VOCAB + "topic/violence", iris.VOCAB + "topic/", iris.VOCAB + "topic", iris.VOCAB + "x/y/z",
+        iris.DCAT + "Dataset", iris.SCHEMA + "url", "https://example.org/no/prefix#x", "https://example.org/",
+        "urn:isbn:123", "mailto:someone@example.org", "_:b0", "http://schema.org/a:b", iris.ID + "ends/",
+        iris.XSD + "integer", iris.RDF + "type", "kzg:confused", "dcat:confused", "https://w3id.org/kzgraph/",
+    ]
+    for context in (context_of(layout), ex.SCHEMA_CONTEXT):
+        compactor = ex.DirectCompactor(context)
+        for iri in iris_to_try:
+            try:
+                expected = jsonld.JsonLdProcessor()._compact_iri(compactor._ctx, iri, vocab=False, base="")
+            except jsonld.JsonLdError:
+                with pytest.raises(jsonld.JsonLdError):
+                    compactor.compact_id(iri)
+                continue
+            assert compactor.compact_id(iri) == expected, iri
