@@ -240,11 +240,11 @@ def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
 
 def _real_path(path: Path, real_dirs: dict[str, str]) -> Path:
     """Return ``path`` with symlinks resolved, resolving each folder once (it is slow)."""
-    parent = str(path.parent)
+    parent, name = os.path.split(os.fspath(path))  # cheaper than Path.parent / .name
     real = real_dirs.get(parent)
     if real is None:
-        real = real_dirs[parent] = os.path.realpath(parent)
-    full = os.path.join(real, path.name)
+        real = real_dirs[parent] = os.path.realpath(parent or ".")
+    full = os.path.join(real, name)
     if os.path.islink(full):
         full = os.path.realpath(full)
     return Path(full)
