@@ -791,7 +791,7 @@ class DirectCompactor:
         current = None
         literal_rules, node_refs = self._literal_rules_nt, self._node_refs
         literal_rule, node_rule, add = self._literal_rule_nt, self._node_rule, _add_value
-        compact_type, rdf_type = self.compact_type, _RDF_TYPE_NT
+        compact_type, rdf_type, missing = self.compact_type, _RDF_TYPE_NT, _MISSING
 
         def finish() -> None:
             if types:
@@ -822,17 +822,24 @@ class DirectCompactor:
                     if target_map is None:
                         target_map = node[term] = {}
                     add(target_map, map_key, value, as_set)
-                elif template is None:
-                    add(node, term, value, as_set)
-                else:
+                    continue
+                if template is not None:
                     shown = dict(template)
                     shown["@value"] = value
-                    add(node, term, shown, as_set)
+                    value = shown
             elif predicate == rdf_type:
                 types.append(compact_type(obj[1:-1] if obj[0] == "<" else obj))
+                continue
             else:
-                rule = node_refs.get((predicate, obj)) or node_rule(predicate, obj)
-                add(node, rule[0], rule[2], rule[1])
+                term, as_set, value = node_refs.get((predicate, obj)) or node_rule(predicate, obj)
+            # _add_value, inlined: this runs once per triple.
+            current_value = node.get(term, missing)
+            if current_value is missing:
+                node[term] = [value] if as_set else value
+            elif type(current_value) is list:
+                current_value.append(value)
+            else:
+                node[term] = [current_value, value]
         if current is not None:
             finish()
         return {"@context": self._context_out, "@graph": [nodes[key] for key in sorted(nodes)]}
