@@ -54,6 +54,15 @@ _IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 # Longest namespace first, so that topic: wins over vocab: for a topic concept.
 _NAMESPACES = sorted(iris.PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))
+# A local name holds no "/" or "#": when every namespace ends in one of them, the only namespace
+# that can give an IRI a prefixed name is the IRI up to its last "/" or "#" (the first name in
+# _NAMESPACES order if two share it), looked up in one step instead of trying every namespace.
+_BY_NAMESPACE: dict[str, str] | None = {}
+for _name, _namespace in reversed(_NAMESPACES):
+    if not _namespace.endswith(("/", "#")):
+        _BY_NAMESPACE = None
+        break
+    _BY_NAMESPACE[_namespace] = _name
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,13 @@ class Writer:
         return shown
 
     def _render_iri(self, value: str) -> str:
+        if _BY_NAMESPACE is not None:
+            cut = max(value.rfind("/"), value.rfind("#")) + 1
+            name = _BY_NAMESPACE.get(value[:cut]) if cut else None
+            if name is not None and _LOCAL.fullmatch(value, cut):
+                self.used.add(name)
+                return f"{name}:{value[cut:]}"
+            return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m[0]):04X}", value) + ">"
         for name, namespace in _NAMESPACES:
             if value.startswith(namespace):
                 local = value[len(namespace) :]

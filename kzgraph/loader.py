@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -64,6 +64,7 @@ class Catalogue:
 
     The store is for SPARQL; it keeps values, not spellings (Oxigraph stores "01"^^xsd:integer
     as 1). ``quads`` keeps every triple exactly as written, for conversion and rewriting.
+    ``store`` is None only when loaded with ``store=False`` (export, which needs the quads only).
     """
 
     store: ox.Store
@@ -76,6 +77,9 @@ class Catalogue:
     # A list, or (from the parse cache) a sequence read on first use.
     quads: Sequence[ox.Quad] = field(default_factory=list, repr=False)
     _graph: "rdflib.Graph | None" = field(default=None, repr=False)
+    # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
+    # holds a blank node.
+    _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
 
     def location_of(self, node: object) -> Location | None:
         """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
@@ -92,6 +96,19 @@ class Catalogue:
                 return None
             key = node_key(parent.subject)
         return self.locations[key]
+
+    def plain_nquads(self) -> bytes | None:
+        """Return every quad as N-Quads text (pyoxigraph's, in no set order), or None when a quad
+        holds a blank node (their labels are the loader's, not canonical).
+
+        From the parse cache this is the cached file itself: no quad object is built.
+        """
+        if self._nquads is not None:
+            return self._nquads()
+        blank = ox.BlankNode
+        if any(type(q.subject) is blank or type(q.object) is blank for q in self.quads):
+            return None
+        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
 
     def rdflib_graph(self) -> "rdflib.Graph":
         """Return the graph as an rdflib.Graph, converted once and cached."""
@@ -115,14 +132,18 @@ def node_key(node: object) -> str:
 
 
 def load_catalogue(
-    layout: Layout, extra: Sequence[str | Path] = (), include_axioms: bool = False
+    layout: Layout, extra: Sequence[str | Path] = (), include_axioms: bool = False, store: bool = True
 ) -> Catalogue:
-    """Load the ontology, vocabularies and data of ``layout``, plus any extra files or folders."""
+    """Load the ontology, vocabularies and data of ``layout``, plus any extra files or folders.
+
+    ``store=False``: the caller needs only the quads; a catalogue from the parse cache then comes
+    without a store (``Catalogue.store`` is None), which saves filling one.
+    """
     files = layout.graph_files()
     if include_axioms:
         files.append(layout.axioms_file)
     files += expand_inputs(extra)
-    return _load(files)
+    return _load(files, store=store)
 
 
 def load_files(paths: Iterable[str | Path]) -> Catalogue:
@@ -163,7 +184,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _load(paths: Sequence[Path]) -> Catalogue:
+def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
     given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
     real_dirs: dict[str, str] = {}
@@ -177,7 +198,7 @@ def _load(paths: Sequence[Path]) -> Catalogue:
     files = [resolved for resolved, _ in given]
     key = _cache_key(files)
     if key is not None:
-        cached = _from_cache(key, files)
+        cached = _from_cache(key, files, store=store)
         if cached is not None:
             return cached
     catalogue = _parse_all(given)
@@ -219,11 +240,11 @@ def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
 
 def _real_path(path: Path, real_dirs: dict[str, str]) -> Path:
     """Return ``path`` with symlinks resolved, resolving each folder once (it is slow)."""
-    parent = str(path.parent)
+    parent, name = os.path.split(os.fspath(path))  # cheaper than Path.parent / .name
     real = real_dirs.get(parent)
     if real is None:
-        real = real_dirs[parent] = os.path.realpath(parent)
-    full = os.path.join(real, path.name)
+        real = real_dirs[parent] = os.path.realpath(parent or ".")
+    full = os.path.join(real, name)
     if os.path.islink(full):
         full = os.path.realpath(full)
     return Path(full)
@@ -244,8 +265,11 @@ def _cache_key(files: Sequence[Path]) -> str | None:
     return cache.entry_key(files, digests)
 
 
-def _from_cache(key: str, files: Sequence[Path]) -> Catalogue | None:
-    """Return the cached catalogue for ``key``, or None (never a partial or stale one)."""
+def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogue | None:
+    """Return the cached catalogue for ``key``, or None (never a partial or stale one).
+
+    ``store=False``: leave the store out (None); the quads are still read on first use.
+    """
     from kzgraph import cache
 
     entry = cache.lookup(key)
@@ -262,11 +286,15 @@ def _from_cache(key: str, files: Sequence[Path]) -> Catalogue | None:
         positions = meta["bnode_positions"]
         if len(positions) != len(with_bnodes):
             return None
-        store = ox.Store()
-        store.load(quads_file, format=ox.RdfFormat.N_QUADS)  # faster than bulk_load in memory
-        store.bulk_extend(with_bnodes)
-        if len(store) != meta["triple_count"]:
-            return None
+        oxstore: ox.Store | None = None
+        if store:
+            oxstore = ox.Store()
+            oxstore.load(quads_file, format=ox.RdfFormat.N_QUADS)  # faster than bulk_load in memory
+            oxstore.bulk_extend(with_bnodes)
+            if len(oxstore) != meta["triple_count"]:
+                return None
+        triple_count = meta["triple_count"]
+        quad_count = meta["quads"]
         file_info = [FileInfo(files[i], fmt, triples, subjects) for i, fmt, triples, subjects in meta["file_info"]]
         duplicates = {
             key: [Location(files[i], line) for i, line in places] for key, places in meta["duplicates"].items()
@@ -279,18 +307,27 @@ def _from_cache(key: str, files: Sequence[Path]) -> Catalogue | None:
         plain = list(ox.parse(quads_file, format=ox.RdfFormat.N_QUADS))
         return cache.merge_quads(plain, with_bnodes, positions)
 
+    def read_nquads() -> bytes | None:
+        if with_bnodes:
+            return None
+        quads_file.seek(0)
+        data = quads_file.read()
+        # One line per quad; anything else (a damaged entry) goes the slow way.
+        return data if data.count(b"\n") == quad_count else None
+
     def read_locations() -> dict[str, list[int]]:
         locations_file.seek(0)
         return json.load(locations_file)
 
     return Catalogue(
-        store=store,
+        store=oxstore,  # type: ignore[arg-type]
         files=list(files),
         locations=cache.LazyLocations(read_locations, lambda i, line: Location(files[i], line)),
         duplicates=duplicates,
         file_info=file_info,
-        triple_count=len(store),
-        quads=cache.LazyQuads(read_quads, meta["quads"]),
+        triple_count=triple_count,
+        quads=cache.LazyQuads(read_quads, quad_count),
+        _nquads=read_nquads,
     )
 
 

@@ -416,6 +416,7 @@ def test_failing_export_through_the_cli_keeps_the_old_output(tmp_path, fixture_r
         raise ex.RuntimeFailure("JSON-LD compaction failed: simulated")
 
     monkeypatch.setattr(ex, "compact_jsonld", broken)
+    monkeypatch.setattr(ex.DirectCompactor, "compact_lines", broken)  # the path export takes now
     result = runner.invoke(main, ["export", "--root", str(fixture_root), "--format", "jsonld", "-o", str(target)])
     assert result.exit_code == 3
     assert "simulated" in result.output
@@ -615,3 +616,296 @@ def test_memoized_compaction_matches_pyld(fixture_graph):
         for from_triples in (False, True):
             memoized = ex.compact_jsonld(json.loads(json.dumps(document)), context, from_triples=from_triples)
             assert ex.dump_json(memoized) == ex.dump_json(plain), from_triples
+
+
+# ---------------------------------------------------------------- fast paths == the old paths
+
+
+def old_write_turtle(triples, indent: str = "", trig: bool = False) -> bytes:
+    """The Turtle/TriG writer as it was before it worked from N-Triples lines (term objects,
+    canonical.Writer and canonical.subject_block): the reference the line writer must match."""
+    from kzgraph.canonical import Writer, subject_block
+
+    writer = Writer()
+
+    def term(node):
+        return "_:" + node.value if isinstance(node, ox.BlankNode) else writer.term(node)
+
+    by_subject: dict = {}
+    shown_subject: dict = {}
+    for t in triples:
+        key = ex.nt_term(t.subject)
+        if key not in by_subject:
+            by_subject[key] = {}
+            shown_subject[key] = term(t.subject)
+        predicate = "a" if t.predicate.value == iris.RDF + "type" else term(t.predicate)
+        obj = t.object
+        shown = term(obj)
+        order = (1, obj.value, obj.language or "", obj.datatype.value) if isinstance(obj, ox.Literal) else (0, shown, "", "")
+        by_subject[key].setdefault(predicate, []).append((order, shown))
+    blocks = [
+        "\n".join(subject_block(shown_subject[k], [(p, [s for _, s in sorted(o)]) for p, o in by_subject[k].items()], indent))
+        for k in by_subject
+    ]
+    text = "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(writer.used))
+    if trig:
+        text += ("\n" if text else "") + f"<{ex.GRAPH_IRI}> {{\n" + ("\n\n".join(blocks) + "\n" if blocks else "") + "}\n"
+    elif blocks:
+        text += ("\n" if text else "") + "\n\n".join(blocks) + "\n"
+    return text.encode("utf-8")
+
+
+def edge_case_triples() -> list:
+    """Small graphs' worth of cases: escapes, unknown datatypes, language tags in any case, plain
+    strings under language-map terms, blank nodes everywhere, IRIs matching no prefix, several
+    types, one predicate with IRI and literal objects, literal rdf:type, numbers and booleans in
+    canonical and non-canonical spelling, datatypes that do and do not match a term's @type."""
+    N, L, B = ox.NamedNode, ox.Literal, ox.BlankNode
+    xsd, kzg, dct, skos = iris.XSD, iris.KZG, iris.DCTERMS, iris.SKOS
+    rdf_type, label = N(iris.RDF + "type"), N(iris.RDFS + "label")
+    a, b = N(iris.ID + "edge-a"), N(iris.ID + "edge-b")
+    odd = N("https://example.org/no/prefix#thing")
+    return [
+        ox.Triple(a, rdf_type, N(iris.DCAT + "Dataset")),
+        ox.Triple(a, rdf_type, N(kzg + "Source")),
+        ox.Triple(a, rdf_type, N("https://example.org/UnknownClass")),
+        ox.Triple(a, rdf_type, L("a literal type")),
+        ox.Triple(a, rdf_type, B("t1")),
+        ox.Triple(a, label, L("colour", language="en-GB")),
+        ox.Triple(a, label, L("Colour", language="EN-gb")),
+        ox.Triple(a, label, L("plain, no language")),
+        ox.Triple(a, label, L("second plain")),
+        ox.Triple(a, label, L("typed label", datatype=N("https://example.org/dt"))),
+        ox.Triple(a, N(dct + "title"), L("Title", language="kk")),
+        ox.Triple(a, N(dct + "title"), L("no language title")),
+        ox.Triple(a, N(skos + "note"), L('quote " backslash \\ tab \t newline \n cr \r bell \x07 del \x7f ls \u2028 nel \x85 é 😀')),
+        ox.Triple(a, N(iris.RDFS + "seeAlso"), b),
+        ox.Triple(a, N(iris.RDFS + "seeAlso"), odd),
+        ox.Triple(a, N(iris.RDFS + "seeAlso"), L("a literal beside IRIs")),
+        ox.Triple(a, N(iris.RDFS + "seeAlso"), B("b1")),
+        ox.Triple(a, N(iris.RDFS + "seeAlso"), N(iris.DCAT + "Dataset")),
+        ox.Triple(a, N(dct + "type"), N(iris.DCAT + "Dataset")),
+        ox.Triple(a, N(dct + "type"), L("literal where IRIs are coerced")),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("42", datatype=N(xsd + "integer"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("007", datatype=N(xsd + "integer"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("1.50", datatype=N(xsd + "decimal"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("true", datatype=N(xsd + "boolean"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("1", datatype=N(xsd + "boolean"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("1e3", datatype=N(xsd + "double"))),
+        ox.Triple(odd, N("https://example.org/no/prefix#p"), L("2024-01-01", datatype=N(xsd + "date"))),
+        ox.Triple(odd, N(iris.SCHEMA + "name"), L("schema name")),
+        ox.Triple(odd, N(iris.SCHEMA + "url"), N("https://example.org/page")),
+        ox.Triple(B("b1"), label, L("blank", language="ru")),
+        ox.Triple(B("b1"), N(iris.RDF + "first"), L("list item")),
+        ox.Triple(B("b1"), N(iris.RDF + "rest"), N(iris.RDF + "nil")),
+        ox.Triple(b, N("https://example.org/p/"), N("https://example.org/p/")),
+    ] + [
+        ox.Triple(b, N(kzg + name), L(value, datatype=N(xsd + datatype)))
+        for name, value, datatype in (
+            ("entryCount", "3", "integer"), ("entryCount", "03", "integer"), ("entryCount", "3.0", "decimal"),
+            ("entryCount", "three", "string"),
+        )
+    ]
+
+
+def graphs_to_compare(fixture_graph, real_graph):
+    yield "fixture", fixture_graph[2]
+    yield "real catalogue", real_graph[2]
+    yield "edge cases", ex.prepare(edge_case_triples())
+    yield "fixture + edge cases", ex.prepare(list(fixture_graph[2]) + edge_case_triples())
+    yield "empty", []
+    yield "one node", ex.prepare(edge_case_triples()[:1])
+
+
+def test_catalogue_lines_are_the_lines_prepare_sorts(fixture_root, monkeypatch):
+    """catalogue_lines (from the parse cache's file, or serialized when not cached) gives exactly
+    the sorted, de-duplicated N-Triples lines of prepare(catalogue_triples(...)), and
+    triples_from_lines gives back prepare's triples."""
+    from kzgraph.loader import load_catalogue
+    from kzgraph.paths import resolve_layout
+
+    layout = resolve_layout(REPO)
+    for cached in (True, False):
+        if not cached:
+            monkeypatch.setenv("KZGRAPH_NO_CACHE", "1")
+        load_catalogue(layout)  # fills the cache when it is on
+        catalogue = load_catalogue(layout, store=False)
+        assert (catalogue.store is None) == cached
+        expected = ex.prepare(ex.catalogue_triples(catalogue))
+        lines = ex.catalogue_lines(catalogue)
+        assert lines == [ex.nt_line(t) for t in expected]
+        assert ex.triples_from_lines(lines) == expected
+
+
+def test_catalogue_lines_refuse_blank_nodes(tmp_path):
+    from kzgraph.loader import load_files
+
+    path = tmp_path / "b.ttl"
+    path.write_text('<https://example.org/a> <https://example.org/p> [ <https://example.org/q> "x" ] .\n')
+    assert ex.catalogue_lines(load_files([path])) is None
+
+
+def test_line_writers_match_the_term_writers(fixture_graph, real_graph):
+    """Turtle, TriG, N-Triples and N-Quads from N-Triples lines are byte-identical to the writers
+    that work from term objects (the old Turtle writer kept above as the reference)."""
+    for what, triples in graphs_to_compare(fixture_graph, real_graph):
+        lines = [ex.nt_line(t) for t in triples]
+        assert ex.serialize_lines(lines, "ttl") == old_write_turtle(triples), what
+        assert ex.serialize_lines(lines, "trig") == old_write_turtle(triples, ex.INDENT, trig=True), what
+        assert ex.write_turtle(triples) == old_write_turtle(triples), what
+        assert ex.serialize_lines(lines, "nt") == ex.write_ntriples(triples), what
+        assert ex.serialize_lines(lines, "nq") == ex.write_nquads(triples), what
+
+
+def test_nt_unescape_inverts_nt_term():
+    text = 'q " b \\ t \t n \n r \r f \f bs \b nul \x00 del \x7f ls \u2028 😀'
+    body, language, datatype = ex.split_nt_literal(ex.nt_term(ox.Literal(text, language="en")))
+    assert (ex.nt_unescape(body), language, datatype) == (text, "en", None)
+    assert ex.split_nt_literal('"a\\"b"^^<https://example.org/dt>') == ('a\\"b', "", "https://example.org/dt")
+    assert ex.nt_unescape("\\U0001F600\\u00e9") == "😀é"
+
+
+def test_direct_jsonld_equals_pyld_compaction(fixture_graph, real_graph):
+    """The directly built document, parsed as JSON, EQUALS what pyld's compaction gives (and is
+    byte-identical), for the project context and the schema.org one, on the fixture, the real
+    catalogue and the edge cases; expanding it with pyld gives the source graph back."""
+    layout = fixture_graph[0]
+    for context in (context_of(layout), ex.SCHEMA_CONTEXT):
+        compactor = ex.DirectCompactor(context)
+        for what, triples in graphs_to_compare(fixture_graph, real_graph):
+            reference = ex.write_jsonld_pyld(triples, context)
+            lines = [ex.nt_line(t) for t in triples]
+            direct = ex.dump_json(compactor.compact_lines(lines))
+            assert json.loads(direct) == json.loads(reference), what
+            assert direct == reference, what
+            assert ex.write_jsonld(triples, context) == reference, what
+            got = ox.Dataset(ox.parse(pyld_expand_to_nquads(direct).encode(), format=ox.RdfFormat.N_QUADS))
+            source = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            assert comparable(got) == comparable(source), what
+
+
+def comparable(dataset) -> set:
+    """A dataset as a set of triples, blank nodes canonically labelled, modulo what pyld's RDF
+    conversion changes by itself: language tags lower-cased, xsd:double re-spelled ("1e3" -> "1.0E3")."""
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    out = set()
+    for q in dataset:
+        o = q.object
+        if isinstance(o, ox.Literal) and o.language:
+            o = ("lang", o.value, o.language.lower())
+        elif isinstance(o, ox.Literal) and o.datatype.value == iris.XSD + "double":
+            o = ("double", float(o.value))
+        out.add((q.subject, q.predicate, o))
+    return out
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"seeAlsoBack": {"@reverse": "rdfs:seeAlso"}},
+        {"labelsByIndex": {"@id": "rdfs:label", "@container": "@index"}},
+        {"Dataset": {"@id": "dcat:Dataset", "@context": {"title": "dcterms:title"}}},
+        {"identifier": "@id"},
+    ],
+    ids=["reverse", "index-container", "scoped-context", "keyword-alias"],
+)
+def test_unsupported_contexts_fall_back_to_pyld(fixture_graph, extra):
+    """A context feature the direct compactor does not reproduce makes it step aside: the output
+    is pyld's compaction, as before."""
+    layout, _, triples = fixture_graph
+    base = context_of(layout)
+    context = {"@context": {**base["@context"], **extra}}
+    with pytest.raises(ex._Unsupported):
+        ex.DirectCompactor(context)
+    triples = ex.prepare(list(triples) + edge_case_triples())
+    lines = [ex.nt_line(t) for t in triples]
+    assert ex.write_jsonld_lines(lines, context) == ex.write_jsonld_pyld(triples, context)
+
+
+def test_direct_jsonld_reports_an_iri_confused_with_a_prefix_like_pyld(fixture_graph):
+    from kzgraph.errors import RuntimeFailure
+
+    layout = fixture_graph[0]
+    bad = [ox.Triple(ox.NamedNode("kzg:not-really-an-iri"), ox.NamedNode(iris.RDFS + "label"), ox.Literal("x"))]
+    messages = []
+    for write in (lambda: ex.write_jsonld(bad, context_of(layout)), lambda: ex.write_jsonld_pyld(bad, context_of(layout))):
+        with pytest.raises(RuntimeFailure) as err:
+            write()
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+
+
+def test_cli_fast_paths_match_the_reference_writers(runner, fixture_root, fixture_graph):
+    """`export --format ttl|jsonld` through the CLI (the line paths) == the reference writers."""
+    from kzgraph.cli import main as cli
+
+    layout, _, triples = fixture_graph
+    for fmt, expected in (("ttl", old_write_turtle(triples)), ("jsonld", ex.write_jsonld_pyld(triples, context_of(layout)))):
+        result = runner.invoke(cli, ["export", "--root", str(fixture_root), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert result.stdout_bytes == expected, fmt
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        [],
+        "text",
+        {"b": [1, 2.5, True, False, None, "é \u2028 \x00 \" \\"], "a": {}, "c": [], "d": {"z": {"y": []}}},
+        [{"@id": "x", "k": ["a", {"@value": "1", "@type": "xsd:integer"}]}, [[], [{}]]],
+        {"tuple": (1, 2)},
+        {1: "int key"},
+        {"nan": float("nan"), "big": 10**30, "neg": -0.0},
+    ],
+)
+def test_dump_json_is_json_dumps_indented(document):
+    assert ex.dump_json(document) == (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monkeypatch):
+    """The parse cache's N-Quads text (pyoxigraph's writer) is canonical N-Triples, as nt_term
+    writes it: control characters, DEL, quotes, backslashes, U+2028, language-tag case."""
+    from kzgraph.loader import load_files
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "escapes.ttl"
+    path.write_text(
+        '<https://example.org/s> <https://example.org/p> "bell \\u0007 del \\u007F ls \\u2028 tab \\t q \\" bs \\\\ nul \\u0000" ,\n'
+        '    "colour"@EN-gb , "1"^^<http://www.w3.org/2001/XMLSchema#string> , "x\\u0085y"^^<https://example.org/dt> ,\n'
+        '    <https://example.org/o> .\n'
+        '<https://example.org/s> <https://example.org/p> "colour"@EN-gb .\n',
+        encoding="utf-8",
+    )
+    for cached in (False, True, None):  # parse and fill the cache, read the cache, cache off
+        if cached is None:
+            monkeypatch.setenv("KZGRAPH_NO_CACHE", "1")
+        catalogue = load_files([path])
+        lines = ex.catalogue_lines(catalogue)
+        assert lines == [ex.nt_line(t) for t in ex.prepare(ex.catalogue_triples(catalogue))], cached
+        assert len(lines) == 5  # the repeated "colour"@EN-gb once
+
+
+def test_direct_iri_compaction_is_pyld_s(fixture_graph):
+    """DirectCompactor.compact_id (its shortcut for contexts whose prefixes end in / or #) gives
+    what pyld's _compact_iri(vocab=False) gives, and refuses what it refuses."""
+    from pyld import jsonld
+
+    layout = fixture_graph[0]
+    iris_to_try = [
+        iris.ID + "entry", iris.ID, iris.ID + "a/b", iris.ID + "a#b", iris.KZG + "Source", iris.KZG,
+        iris.VOCAB + "topic/violence", iris.VOCAB + "topic/", iris.VOCAB + "topic", iris.VOCAB + "x/y/z",
+        iris.DCAT + "Dataset", iris.SCHEMA + "url", "https://example.org/no/prefix#x", "https://example.org/",
+        "urn:isbn:123", "mailto:someone@example.org", "_:b0", "http://schema.org/a:b", iris.ID + "ends/",
+        iris.XSD + "integer", iris.RDF + "type", "kzg:confused", "dcat:confused", "https://w3id.org/kzgraph/",
+    ]
+    for context in (context_of(layout), ex.SCHEMA_CONTEXT):
+        compactor = ex.DirectCompactor(context)
+        for iri in iris_to_try:
+            try:
+                expected = jsonld.JsonLdProcessor()._compact_iri(compactor._ctx, iri, vocab=False, base="")
+            except jsonld.JsonLdError:
+                with pytest.raises(jsonld.JsonLdError):
+                    compactor.compact_id(iri)
+                continue
+            assert compactor.compact_id(iri) == expected, iri

@@ -87,12 +87,20 @@ def export(
     fmt = format_ or ("jsonld" if profile == "schema-org" or expanded else "ttl")
 
     layout = resolve_layout(root)
-    catalogue = load_catalogue(layout, extra=data)
-    if infer:
-        triples = ex.inferred_triples(catalogue, infer, layout)
+    # Export reads the quads only: from the parse cache, no store is filled.
+    catalogue = load_catalogue(layout, extra=data, store=False)
+    # Without --infer, the sorted N-Triples lines come straight from the catalogue's text.
+    lines = None if infer else ex.catalogue_lines(catalogue)
+    if lines is not None and all_dir is None and profile is None and fmt in ex.LINE_FORMATS and not expanded:
+        ctx = ex.context_for(layout) if fmt == "jsonld" else None
+        _emit(ex.serialize_lines(lines, fmt, context=ctx), output)
+        return
+    if lines is not None:
+        triples = ex.triples_from_lines(lines)
+    elif infer:
+        triples = ex.prepare(ex.inferred_triples(catalogue, infer, layout))
     else:
-        triples = ex.catalogue_triples(catalogue)
-    triples = ex.prepare(triples)
+        triples = ex.prepare(ex.catalogue_triples(catalogue))
 
     if all_dir is not None:
         context = ex.context_for(layout)
@@ -107,10 +115,16 @@ def export(
     ctx = None
     if fmt == "jsonld" and not expanded:
         ctx = ex.SCHEMA_CONTEXT if profile == "schema-org" else ex.context_for(layout)
-    data_out = ex.serialize(triples, fmt, context=ctx, expanded=expanded)
+    _emit(ex.serialize(triples, fmt, context=ctx, expanded=expanded), output)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    """Write ``data`` to stdout, or atomically to ``output``."""
+    from kzgraph import export as ex
+
     if output is None:
         stream = click.get_binary_stream("stdout")
-        stream.write(data_out)
+        stream.write(data)
         stream.flush()
     else:
-        ex.write_output(data_out, output)
+        ex.write_output(data, output)
