@@ -60,6 +60,22 @@ def test_select_formats_parse_with_rdflib(fmt):
     assert [str(row[0]) for row in parsed] == [ID + "kok-team", ID + "paperlab", ID + "svet"]
 
 
+
+@pytest.mark.parametrize("timeout", [[], ["--timeout", "30"]])
+def test_tsv_written_by_pyoxigraph_matches_the_row_writer(timeout):
+    """--format tsv lets pyoxigraph write the rows (also in the --timeout child): same bytes."""
+    from kzgraph import iris, results, sparql
+    from kzgraph.cli.options import load_from_options
+
+    q = "SELECT ?s ?p ?o (STRLEN(STR(?o)) AS ?n) WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    r = run(q, "--format", "tsv", *timeout)
+    assert r.exit_code == 0, r.output
+    rows = sparql.run_query(load_from_options(ROOT), q, prefixes=iris.PREFIXES)
+    assert rows.native is None and rows.rows
+    assert r.stdout_bytes == results.render(rows, "tsv")
+    assert b'"^^<http://www.w3.org/2001/XMLSchema#integer>\t' not in r.stdout_bytes  # ?n is last
+    assert b'"^^<http://www.w3.org/2001/XMLSchema#integer>\n' in r.stdout_bytes  # never bare 12
+
 def test_csv_and_json_and_xml_structure():
     q = "SELECT ?s ?comment WHERE { ?s rdfs:comment ?comment }"
     rows = list(csv.reader(io.StringIO(run(q, "--format", "csv").stdout_bytes.decode(), newline="")))

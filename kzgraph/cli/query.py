@@ -155,6 +155,9 @@ def query(
             allow_service=allow_service,
             timeout=timeout,
             prefixes=iris.PREFIXES,
+            # TSV rows need no Python objects: pyoxigraph writes them (results.write_tsv fixes
+            # up the two ways its TSV differs from ours)
+            native_format="tsv" if format_ == "tsv" else None,
         )
     except InputError as err:
         if err.path is None and err.line is not None:
