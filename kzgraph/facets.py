@@ -28,6 +28,7 @@ from kzgraph import iris, named, sparql
 from kzgraph.errors import UsageError
 
 SCORE_QUERY = "transparency-score"
+SCORE_ENTRY_PARAM = "entry"  # optional parameter of the score query: the entries to score
 SOURCES_QUERY = "sources"
 SHOW_QUERY = "show"
 FLAGS_QUERY = "flags"
@@ -220,12 +221,12 @@ def _concept_order(c: Concept) -> tuple:
 def run_named(
     target: Any,
     name: str,
-    params: dict[str, sparql.Term] | None = None,
+    params: dict[str, sparql.Term | list[sparql.Term]] | None = None,
     *,
     labels: str = "en",
     queries_dir: Path | None = None,
 ) -> sparql.Result:
-    """Run a named query with validated terms bound to its declared parameters."""
+    """Run a named query with validated terms bound to its declared parameters (a list: each term)."""
     nq = named.get_named(name, queries_dir)
     declared = {p.name for p in nq.params}
     bindings = {k: v for k, v in (params or {}).items() if v is not None}
@@ -278,13 +279,30 @@ class Score:
     statuses: dict[str, str | None] = field(default_factory=dict)
 
 
-def scores(target: Any, *, labels: str = "en", queries_dir: Path | None = None) -> dict[str, Score] | None:
-    """Scores per entry IRI from the `transparency-score` named query; None if it is not installed."""
+def scores(
+    target: Any,
+    *,
+    labels: str = "en",
+    queries_dir: Path | None = None,
+    entries: Iterable[str] | None = None,
+) -> dict[str, Score] | None:
+    """Scores per entry IRI from the `transparency-score` named query; None if it is not installed.
+
+    ``entries`` (IRIs): only these are needed. When the query declares an ``entry`` parameter,
+    it is bound to them, so only they are scored (each entry's score depends on that entry
+    alone); a query without it scores every entry, and the caller picks.
+    """
     try:
-        named.get_named(SCORE_QUERY, queries_dir)
+        nq = named.get_named(SCORE_QUERY, queries_dir)
     except UsageError:
         return None
-    result = run_named(target, SCORE_QUERY, labels=labels, queries_dir=queries_dir)
+    params: dict[str, Any] = {}
+    if entries is not None and SCORE_ENTRY_PARAM in sparql.declared_parameters(nq.text):
+        wanted = sorted(set(entries))
+        if not wanted:
+            return {}
+        params[SCORE_ENTRY_PARAM] = [ox.NamedNode(iri) for iri in wanted]
+    result = run_named(target, SCORE_QUERY, params, labels=labels, queries_dir=queries_dir)
     out: dict[str, Score] = {}
     for row in _rows(result):
         entry = row.get("entry")

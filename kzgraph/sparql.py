@@ -215,8 +215,12 @@ def term_to_sparql(term: Term) -> str:
     raise UsageError(f"only IRIs and literals can be bound to parameters, not {term!r}")
 
 
-def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
-    """Replace each `VALUES ?name { UNDEF }` block named in bindings with the bound term."""
+def bind_parameters(text: str, bindings: dict[str, Term | list[Term] | tuple[Term, ...]]) -> str:
+    """Replace each `VALUES ?name { UNDEF }` block named in bindings with the bound term.
+
+    A list (or tuple) of terms binds the parameter to each of them: ``VALUES ?name { t1 t2 }``
+    (an empty list leaves no solutions).
+    """
     blocks = _values_blocks(text)
     for name in bindings:
         if name not in blocks:
@@ -230,7 +234,10 @@ def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
         if name in bindings:
             # keep the line breaks of the block so error positions after it stay right
             breaks = "\n" * text.count("\n", start, end)
-            text = text[:start] + f"VALUES ?{name} {{ {term_to_sparql(bindings[name])} }}{breaks}" + text[end:]
+            bound = bindings[name]
+            terms = bound if isinstance(bound, (list, tuple)) else [bound]
+            listed = " ".join(term_to_sparql(t) for t in terms)
+            text = text[:start] + f"VALUES ?{name} {{ {listed} }}{breaks}" + text[end:]
     return text
 
 
