@@ -29,6 +29,9 @@ from kzgraph.errors import UsageError
 
 SCORE_QUERY = "transparency-score"
 SCORE_ENTRY_PARAM = "entry"  # optional parameter of the score query: the entries to score
+# above this many entries, score every entry instead of listing them in the query (a list
+# of thousands of IRIs is no faster on Oxigraph and a very long query for a SPARQL server)
+SCORE_ENTRY_LIMIT = 1000
 SOURCES_QUERY = "sources"
 SHOW_QUERY = "show"
 FLAGS_QUERY = "flags"
@@ -290,7 +293,7 @@ def scores(
 
     ``entries`` (IRIs): only these are needed. When the query declares an ``entry`` parameter,
     it is bound to them, so only they are scored (each entry's score depends on that entry
-    alone); a query without it scores every entry, and the caller picks.
+    alone); a query without it, or more than `SCORE_ENTRY_LIMIT` entries, scores every entry.
     """
     try:
         nq = named.get_named(SCORE_QUERY, queries_dir)
@@ -301,7 +304,8 @@ def scores(
         wanted = sorted(set(entries))
         if not wanted:
             return {}
-        params[SCORE_ENTRY_PARAM] = [ox.NamedNode(iri) for iri in wanted]
+        if len(wanted) <= SCORE_ENTRY_LIMIT:
+            params[SCORE_ENTRY_PARAM] = [ox.NamedNode(iri) for iri in wanted]
     result = run_named(target, SCORE_QUERY, params, labels=labels, queries_dir=queries_dir)
     out: dict[str, Score] = {}
     for row in _rows(result):

@@ -251,6 +251,8 @@ def test_scores_are_joined_from_the_named_query(tmp_path):
 
 def test_scores_of_some_entries_are_their_scores_among_all():
     """`sources` scores only the entries it lists (the query's `entry` parameter): same values."""
+    from unittest import mock
+
     from kzgraph import facets
     from kzgraph.cli.options import load_from_options
 
@@ -260,6 +262,8 @@ def test_scores_of_some_entries_are_their_scores_among_all():
     some = sorted(every)[::3]
     assert facets.scores(catalogue, labels="ru", entries=some) == {iri: every[iri] for iri in some}
     assert facets.scores(catalogue, entries=[]) == {}
+    with mock.patch.object(facets, "SCORE_ENTRY_LIMIT", 2):  # many entries: every entry is scored
+        assert facets.scores(catalogue, labels="ru", entries=some) == every
     # the same rows in every sort order and format as when every entry was scored
     for args in (["--sort", "score", "--format", "json"], ["--language", "kk", "--format", "csv"]):
         out = CliRunner().invoke(main, ["sources", *args])
