@@ -224,9 +224,9 @@ def record_queries(args: list[str], out_dir: Path, name: str) -> list[Path]:
     seen: list[str] = []
     original = sparql.StoreEngine.query
 
-    def spy(self, text):
+    def spy(self, text, *args, **kwargs):
         seen.append(text)
-        return original(self, text)
+        return original(self, text, *args, **kwargs)
 
     sparql.StoreEngine.query = spy
     try:
