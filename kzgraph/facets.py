@@ -29,9 +29,10 @@ from kzgraph.errors import UsageError
 
 SCORE_QUERY = "transparency-score"
 SCORE_ENTRY_PARAM = "entry"  # optional parameter of the score query: the entries to score
-# above this many entries, score every entry instead of listing them in the query (a list
-# of thousands of IRIs is no faster on Oxigraph and a very long query for a SPARQL server)
-SCORE_ENTRY_LIMIT = 1000
+# above this many entries, score every entry instead of listing them in the query: the cost
+# grows with the entries scored (~1 ms each on Oxigraph at 100x), so a list only stops paying
+# near the whole catalogue, and a list of thousands of IRIs is a very long query for a server
+SCORE_ENTRY_LIMIT = 5000
 SOURCES_QUERY = "sources"
 SHOW_QUERY = "show"
 FLAGS_QUERY = "flags"
