@@ -294,14 +294,16 @@ def scores(
 
     ``entries`` (IRIs): only these are needed. When the query declares an ``entry`` parameter,
     it is bound to them, so only they are scored (each entry's score depends on that entry
-    alone); a query without it, or more than `SCORE_ENTRY_LIMIT` entries, scores every entry.
+    alone); a query without it, more than `SCORE_ENTRY_LIMIT` entries, or a SPARQL server
+    (Virtuoso 7.2 does not finish the query with a list in its subquery) scores every entry.
     """
     try:
         nq = named.get_named(SCORE_QUERY, queries_dir)
     except UsageError:
         return None
     params: dict[str, Any] = {}
-    if entries is not None and SCORE_ENTRY_PARAM in sparql.declared_parameters(nq.text):
+    embedded = isinstance(getattr(target, "store", target), ox.Store)
+    if entries is not None and embedded and SCORE_ENTRY_PARAM in sparql.declared_parameters(nq.text):
         wanted = sorted(set(entries))
         if not wanted:
             return {}

@@ -272,6 +272,25 @@ def test_scores_of_some_entries_are_their_scores_among_all():
         assert out.stdout_bytes == expected
 
 
+
+def test_a_sparql_server_scores_every_entry():
+    """Virtuoso 7.2 does not finish the score query with a list of entries: never send one."""
+    from kzgraph import facets, sparql
+    from kzgraph.cli.options import load_from_options
+
+    catalogue = load_from_options(None)
+    texts = []
+
+    class Server:  # answers like a RemoteEngine: queries only, no pyoxigraph store
+        def query(self, text):
+            texts.append(text)
+            return sparql.StoreEngine(catalogue.store).query(text)
+
+    every = facets.scores(catalogue)
+    some = sorted(every)[:2]
+    assert facets.scores(Server(), entries=some) == every
+    assert len(texts) == 1 and "VALUES ?entry { UNDEF }" in texts[0]
+
 def _sources_with_every_score(args):
     from unittest import mock
 
