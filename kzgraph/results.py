@@ -178,6 +178,16 @@ def _escape_control(m: re.Match) -> bytes:
     return _CONTROL_ESCAPES.get(c) or b"\\u%04X" % c
 
 
+def native_is_exact(result: Result) -> bool:
+    """Whether `write_tsv`'s bytes can be made from the TSV pyoxigraph wrote (``Result.native``).
+
+    Not when it may hold an RDF 1.2 triple term: pyoxigraph writes ``<<( s p o )>>`` where
+    `write_tsv` writes the term's str(). A ``<<(`` inside a literal also says no (rare: the
+    caller then reads the rows instead).
+    """
+    return result.native is None or b"<<(" not in result.native
+
+
 def tsv_from_native(result: Result) -> bytes:
     """`write_tsv`'s bytes from the TSV pyoxigraph wrote for the same solutions."""
     data = result.native or b""
