@@ -224,9 +224,9 @@ def record_queries(args: list[str], out_dir: Path, name: str) -> list[Path]:
     seen: list[str] = []
     original = sparql.StoreEngine.query
 
-    def spy(self, text):
+    def spy(self, text, *args, **kwargs):
         seen.append(text)
-        return original(self, text)
+        return original(self, text, *args, **kwargs)
 
     sparql.StoreEngine.query = spy
     try:
@@ -489,7 +489,16 @@ def main(argv: list[str] | None = None) -> int:
         gen_seconds = time.perf_counter() - gen_started
         work = args.work / f"w{scale:g}"
         work.mkdir(exist_ok=True)
-        cases = build_cases(root, scale, work, recorded, jena)
+        # `sources` lists the entries it found in the score query, so its texts depend on the
+        # graph: record them again on this scale's graph (named queries do not).
+        scale_rec = work / "recorded"
+        scale_rec.mkdir(exist_ok=True)
+        recorded_here = dict(recorded)
+        for name, sargs in SOURCES_FILTERS.items():
+            texts = record_queries(["sources", "--root", str(root)] + sargs + ["--format", "csv"], scale_rec,
+                                   name.replace(" ", "_"))
+            recorded_here[name] = (sargs, texts)
+        cases = build_cases(root, scale, work, recorded_here, jena)
         if only:
             cases = [c for c in cases if any(c.name.startswith(o) for o in only)]
         # The first command after an edit parses everything and fills the cache.

@@ -20,7 +20,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from kzgraph.errors import UsageError
+from kzgraph.errors import RuntimeFailure, UsageError
 from kzgraph.sparql import Result, Term
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -29,6 +29,7 @@ GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_NS = b"http://www.w3.org/2001/XMLSchema#"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 # characters XML 1.0 cannot carry at all, even escaped
@@ -140,9 +141,66 @@ def _tsv_value(term: Term | None) -> str:
 def write_tsv(result: Result) -> bytes:
     """SPARQL 1.1 TSV: header with '?var', terms in Turtle syntax, LF line ends."""
     _require_select(result, "tsv")
+    if result.native is not None:
+        return tsv_from_native(result)
     lines = ["\t".join("?" + v for v in result.variables)]
     lines.extend("\t".join(_tsv_value(t) for t in row) for row in result.rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# pyoxigraph's own TSV differs from `write_tsv` in two ways only: numbers and booleans whose
+# lexical form is Turtle's short form are written bare (1, 0.5, 1.0E3, true), where we write
+# "1"^^<...#integer>; and control characters other than tab, LF and CR stay raw inside
+# literals, where str(term) escapes them (\b, \f, \u0000). A bare field is told apart by its
+# first character (terms start with <, " or _:), and Turtle's grammar says which datatype
+# a bare form has, so both can be put back without the terms.
+_BARE_FIELD = re.compile(rb'(?m)(^|\t)([^\t\n<"_][^\t\n]*)')
+_BARE_TYPES = (
+    (re.compile(rb"true|false"), b"boolean"),
+    (re.compile(rb"[+-]?[0-9]+"), b"integer"),
+    (re.compile(rb"[+-]?[0-9]*\.[0-9]+"), b"decimal"),
+    (re.compile(rb"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"), b"double"),
+)
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_ESCAPES = {0x08: b"\\b", 0x0C: b"\\f"}
+
+
+def _typed_bare(m: re.Match) -> bytes:
+    value = m.group(2)
+    for pattern, name in _BARE_TYPES:
+        if pattern.fullmatch(value):
+            return m.group(1) + b'"' + value + b'"^^<' + XSD_NS + name + b">"
+    raise RuntimeFailure(f"cannot read the TSV value {value.decode('utf-8', 'replace')!r} written by pyoxigraph")
+
+
+def _escape_control(m: re.Match) -> bytes:
+    c = m.group()[0]
+    return _CONTROL_ESCAPES.get(c) or b"\\u%04X" % c
+
+
+def native_is_exact(result: Result) -> bool:
+    """Whether `write_tsv`'s bytes can be made from the TSV pyoxigraph wrote (``Result.native``).
+
+    Not when it may hold an RDF 1.2 triple term: pyoxigraph writes ``<<( s p o )>>`` where
+    `write_tsv` writes the term's str(). A ``<<(`` inside a literal also says no (rare: the
+    caller then reads the rows instead).
+    """
+    return result.native is None or b"<<(" not in result.native
+
+
+def tsv_from_native(result: Result) -> bytes:
+    """`write_tsv`'s bytes from the TSV pyoxigraph wrote for the same solutions."""
+    data = result.native or b""
+    if result.native_format != "tsv":
+        raise RuntimeFailure(f"internal: expected pyoxigraph TSV, got {result.native_format!r}")
+    header = ("\t".join("?" + v for v in result.variables) + "\n").encode("utf-8")
+    if not data.startswith(header):
+        raise RuntimeFailure("internal: pyoxigraph's TSV header is not the query's variables")
+    body = data[len(header) :]
+    body = _BARE_FIELD.sub(_typed_bare, body)
+    if _RAW_CONTROL.search(body):
+        body = _RAW_CONTROL.sub(_escape_control, body)
+    return header + body
 
 
 # ---------------------------------------------------------------- JSON
@@ -305,6 +363,8 @@ def render(result: Result, fmt: str | None = None, prefixes: dict[str, str] | No
             f"--format {fmt} is for SELECT/ASK results; a CONSTRUCT/DESCRIBE result is written as "
             + ", ".join(GRAPH_FORMATS)
         )
+    if result.native is not None and fmt != result.native_format:
+        raise RuntimeFailure(f"internal: rows were written as {result.native_format}, not {fmt}")
     if fmt == "table":
         return write_table(result, prefixes)
     if fmt in _WRITERS:

@@ -51,14 +51,30 @@ class Result:
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
+    # SELECT rows already written by pyoxigraph in a W3C results format, instead of `rows`
+    # (only when the caller asked for it: `native_format`); `kzgraph.results` turns it into
+    # exactly what its own writer would give for the rows
+    native: bytes | None = None
+    native_format: str | None = None
 
 
-def materialize(raw: Any) -> Result:
-    """Turn a pyoxigraph query result into a `Result` (reads the iterator once)."""
+# W3C results formats pyoxigraph may write for us (see `kzgraph.results.from_native`)
+NATIVE_FORMATS = {"tsv": ox.QueryResultsFormat.TSV}
+
+
+def materialize(raw: Any, native_format: str | None = None) -> Result:
+    """Turn a pyoxigraph query result into a `Result` (reads the iterator once).
+
+    With ``native_format`` (a key of `NATIVE_FORMATS`), SELECT solutions are serialized by
+    pyoxigraph into ``Result.native`` instead of becoming Python objects in ``rows``.
+    """
     if isinstance(raw, ox.QueryBoolean):
         return Result("ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         names = [v.value for v in raw.variables]
+        if native_format in NATIVE_FORMATS and names:
+            data = raw.serialize(format=NATIVE_FORMATS[native_format])
+            return Result("select", variables=names, native=data, native_format=native_format)
         rows = [tuple(sol[name] for name in names) for sol in raw]
         return Result("select", variables=names, rows=rows)
     if isinstance(raw, ox.QueryTriples):
@@ -199,8 +215,12 @@ def term_to_sparql(term: Term) -> str:
     raise UsageError(f"only IRIs and literals can be bound to parameters, not {term!r}")
 
 
-def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
-    """Replace each `VALUES ?name { UNDEF }` block named in bindings with the bound term."""
+def bind_parameters(text: str, bindings: dict[str, Term | list[Term] | tuple[Term, ...]]) -> str:
+    """Replace each `VALUES ?name { UNDEF }` block named in bindings with the bound term.
+
+    A list (or tuple) of terms binds the parameter to each of them: ``VALUES ?name { t1 t2 }``
+    (an empty list leaves no solutions).
+    """
     blocks = _values_blocks(text)
     for name in bindings:
         if name not in blocks:
@@ -214,7 +234,10 @@ def bind_parameters(text: str, bindings: dict[str, Term]) -> str:
         if name in bindings:
             # keep the line breaks of the block so error positions after it stay right
             breaks = "\n" * text.count("\n", start, end)
-            text = text[:start] + f"VALUES ?{name} {{ {term_to_sparql(bindings[name])} }}{breaks}" + text[end:]
+            bound = bindings[name]
+            terms = bound if isinstance(bound, (list, tuple)) else [bound]
+            listed = " ".join(term_to_sparql(t) for t in terms)
+            text = text[:start] + f"VALUES ?{name} {{ {listed} }}{breaks}" + text[end:]
     return text
 
 
@@ -399,9 +422,11 @@ def _clamp_to_text(text: str, line: int, col: int) -> tuple[int, int]:
     return _line_col(text, len(text.rstrip()) - 1)
 
 
-def _run_in_store(store: ox.Store, text: str, prefixes: dict[str, str] | None = None) -> Result:
+def _run_in_store(
+    store: ox.Store, text: str, prefixes: dict[str, str] | None = None, native_format: str | None = None
+) -> Result:
     try:
-        return materialize(store.query(text, prefixes=prefixes or None))
+        return materialize(store.query(text, prefixes=prefixes or None), native_format)
     except SyntaxError as e:
         raise _syntax_error(e, text) from None
     except OSError as e:
@@ -423,7 +448,7 @@ def _die_with_parent() -> None:
 
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
-    parent_pid: int | None = None,
+    parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
     _die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
@@ -433,7 +458,7 @@ def _child(
             store = ox.Store()
             if nquads:
                 store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        result = _run_in_store(store, text, prefixes)
+        result = _run_in_store(store, text, prefixes, native_format)
         conn.send(("ok", result))
     except (InputError, RuntimeFailure) as e:
         conn.send(("error", type(e).__name__, str(e), getattr(e, "line", None), getattr(e, "column", None)))
@@ -456,12 +481,13 @@ class StoreEngine:
         self.timeout = timeout
         self.prefixes = prefixes
 
-    def query(self, text: str) -> Result:
+    def query(self, text: str, native_format: str | None = None) -> Result:
+        """Run a query; ``native_format`` lets pyoxigraph write SELECT rows (see `materialize`)."""
         if not self.timeout:
-            return _run_in_store(self.store, text, self.prefixes)
-        return self._query_in_child(text, self.timeout)
+            return _run_in_store(self.store, text, self.prefixes, native_format)
+        return self._query_in_child(text, self.timeout, native_format)
 
-    def _query_in_child(self, text: str, timeout: float) -> Result:
+    def _query_in_child(self, text: str, timeout: float, native_format: str | None = None) -> Result:
         # A signal cannot interrupt pyoxigraph's native evaluation; a child process can be killed.
         import multiprocessing  # here, not at the top: it costs ~5 ms on every query's start
 
@@ -473,7 +499,7 @@ class StoreEngine:
             data = self.store.dump(format=ox.RdfFormat.N_QUADS)
             args = (None, data, text, self.prefixes)
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(*args, child, os.getpid()), daemon=True)
+        proc = ctx.Process(target=_child, args=(*args, child, os.getpid(), native_format), daemon=True)
         proc.start()
         child.close()
         try:
@@ -523,14 +549,20 @@ def run_query(
     allow_service: bool = False,
     timeout: float | None = None,
     prefixes: dict[str, str] | None = None,
+    native_format: str | None = None,
 ) -> Result:
     """Check, bind and run a read-only SPARQL query; return the materialized result.
 
     ``prefixes`` are predeclared (e.g. ``iris.PREFIXES``); ``timeout`` runs the
     query in a child process killed at the deadline. An engine passed in
-    directly keeps its own timeout and prefixes.
+    directly keeps its own timeout and prefixes. ``native_format`` (``tsv``): the
+    embedded engine may hand back SELECT rows already serialized by pyoxigraph
+    (``Result.native``); other engines ignore it and return rows.
     """
     check_query(text, allow_service=allow_service)
     if bindings:
         text = bind_parameters(text, bindings)
-    return engine_for(store_or_catalogue, timeout, prefixes).query(text)
+    engine = engine_for(store_or_catalogue, timeout, prefixes)
+    if native_format and isinstance(engine, StoreEngine):
+        return engine.query(text, native_format)
+    return engine.query(text)

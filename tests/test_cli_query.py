@@ -60,6 +60,48 @@ def test_select_formats_parse_with_rdflib(fmt):
     assert [str(row[0]) for row in parsed] == [ID + "kok-team", ID + "paperlab", ID + "svet"]
 
 
+
+@pytest.mark.parametrize("timeout", [[], ["--timeout", "30"]])
+def test_tsv_written_by_pyoxigraph_matches_the_row_writer(timeout):
+    """--format tsv lets pyoxigraph write the rows (also in the --timeout child): same bytes."""
+    from kzgraph import iris, results, sparql
+    from kzgraph.cli.options import load_from_options
+
+    q = "SELECT ?s ?p ?o (STRLEN(STR(?o)) AS ?n) WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    r = run(q, "--format", "tsv", *timeout)
+    assert r.exit_code == 0, r.output
+    rows = sparql.run_query(load_from_options(ROOT), q, prefixes=iris.PREFIXES)
+    assert rows.native is None and rows.rows
+    assert r.stdout_bytes == results.render(rows, "tsv")
+    assert b'"^^<http://www.w3.org/2001/XMLSchema#integer>\t' not in r.stdout_bytes  # ?n is last
+    assert b'"^^<http://www.w3.org/2001/XMLSchema#integer>\n' in r.stdout_bytes  # never bare 12
+
+def test_tsv_with_a_triple_term_is_written_from_the_rows():
+    """pyoxigraph writes an RDF 1.2 triple term as <<( s p o )>>; the output stays ours."""
+    from kzgraph import results, sparql
+
+    q = 'SELECT ?s (TRIPLE(?s, rdfs:comment, "1") AS ?t) (1 AS ?n) WHERE { ?s a kzg:Source } ORDER BY ?s'
+    r = run(q, "--format", "tsv")
+    assert r.exit_code == 0, r.output
+    native = sparql.run_query(_catalogue(), q, native_format="tsv", prefixes=_prefixes())
+    assert not results.native_is_exact(native)
+    rows = sparql.run_query(_catalogue(), q, prefixes=_prefixes())
+    assert r.stdout_bytes == results.render(rows, "tsv")
+    assert b"<<(" not in r.stdout_bytes
+
+
+def _catalogue():
+    from kzgraph.cli.options import load_from_options
+
+    return load_from_options(ROOT)
+
+
+def _prefixes():
+    from kzgraph import iris
+
+    return iris.PREFIXES
+
+
 def test_csv_and_json_and_xml_structure():
     q = "SELECT ?s ?comment WHERE { ?s rdfs:comment ?comment }"
     rows = list(csv.reader(io.StringIO(run(q, "--format", "csv").stdout_bytes.decode(), newline="")))

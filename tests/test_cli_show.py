@@ -131,3 +131,18 @@ def test_unknown_slug_suggests(runner, slug, suggestion):
 
 def test_full_iri_is_accepted(runner):
     assert show(runner, "https://w3id.org/kzgraph/id/svet").startswith("SVET (svet)")
+
+
+@pytest.mark.parametrize("args", [["paperlab", "--format", "json"], ["paperlab", "--labels", "ru"],
+                                  ["un-women-country-data-sheet", "--format", "json", "--labels", "kk"]])
+def test_scoring_only_the_shown_entry_changes_nothing(runner, args):
+    """`show` binds its entry to the score query's `entry` parameter: same output as scoring all."""
+    from unittest import mock
+
+    from kzgraph import facets
+
+    restricted = show(runner, *args)
+    scores = facets.scores
+    with mock.patch.object(facets, "scores", lambda *a, entries=None, **k: scores(*a, **k)):
+        every = show(runner, *args)
+    assert restricted == every

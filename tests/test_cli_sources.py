@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
 from kzgraph.cli import main
 
@@ -243,6 +244,63 @@ def test_scores_are_joined_from_the_named_query(tmp_path):
     assert facets.format_score(s.score) == "0.35"
     assert s.elements["kazakh"] == 1 and s.elements["english"] is None
     assert facets.scores(catalogue, queries_dir=tmp_path / "none") is None
+    # a score query without the optional `entry` parameter still answers when entries are given
+    assert facets.scores(catalogue, queries_dir=tmp_path, entries=[]) == scores
+    assert facets.scores(catalogue, queries_dir=tmp_path, entries=[s.entry]) == scores
+
+
+def test_scores_of_some_entries_are_their_scores_among_all():
+    """`sources` scores only the entries it lists (the query's `entry` parameter): same values."""
+    from unittest import mock
+
+    from kzgraph import facets
+    from kzgraph.cli.options import load_from_options
+
+    catalogue = load_from_options(None)
+    every = facets.scores(catalogue, labels="ru")
+    assert every is not None and len(every) > 10
+    some = sorted(every)[::3]
+    assert facets.scores(catalogue, labels="ru", entries=some) == {iri: every[iri] for iri in some}
+    assert facets.scores(catalogue, entries=[]) == {}
+    with mock.patch.object(facets, "SCORE_ENTRY_LIMIT", 2):  # many entries: every entry is scored
+        assert facets.scores(catalogue, labels="ru", entries=some) == every
+    # the same rows in every sort order and format as when every entry was scored
+    for args in (["--sort", "score", "--format", "json"], ["--language", "kk", "--format", "csv"]):
+        out = CliRunner().invoke(main, ["sources", *args])
+        assert out.exit_code == 0, out.output
+        expected = _sources_with_every_score(args)
+        assert out.stdout_bytes == expected
+
+
+
+def test_a_sparql_server_scores_every_entry():
+    """Virtuoso 7.2 does not finish the score query with a list of entries: never send one."""
+    from kzgraph import facets, sparql
+    from kzgraph.cli.options import load_from_options
+
+    catalogue = load_from_options(None)
+    texts = []
+
+    class Server:  # answers like a RemoteEngine: queries only, no pyoxigraph store
+        def query(self, text):
+            texts.append(text)
+            return sparql.StoreEngine(catalogue.store).query(text)
+
+    every = facets.scores(catalogue)
+    some = sorted(every)[:2]
+    assert facets.scores(Server(), entries=some) == every
+    assert len(texts) == 1 and "VALUES ?entry { UNDEF }" in texts[0]
+
+def _sources_with_every_score(args):
+    from unittest import mock
+
+    from kzgraph import facets
+
+    scores = facets.scores
+    with mock.patch.object(facets, "scores", lambda *a, entries=None, **k: scores(*a, **k)):
+        result = CliRunner().invoke(main, ["sources", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
 
 
 def test_sources_imports_no_rdflib_pyshacl_or_owlrl():

@@ -166,6 +166,18 @@ def test_bind_replaces_only_the_declared_block():
     )
 
 
+
+def test_bind_a_list_of_terms_gives_one_solution_per_term():
+    q = "SELECT ?topic WHERE { VALUES ?topic { UNDEF } VALUES ?x { UNDEF } }"
+    terms = [ox.NamedNode(TOPIC + "violence"), ox.Literal("a } b")]
+    out = bind_parameters(q, {"topic": terms})
+    assert out == f'SELECT ?topic WHERE {{ VALUES ?topic {{ <{TOPIC}violence> "a }} b" }} VALUES ?x {{ UNDEF }} }}'
+    store = ox.Store()
+    assert [s["topic"] for s in store.query(out)] == terms
+    assert list(store.query(bind_parameters(q, {"topic": []}))) == []
+    with pytest.raises(UsageError, match="only IRIs and literals"):
+        bind_parameters(q, {"topic": [ox.BlankNode("b")]})
+
 def test_unknown_parameter_lists_declared_ones():
     with pytest.raises(UsageError, match="declares topic, year"):
         bind_parameters("SELECT * WHERE { VALUES ?year { UNDEF } VALUES ?topic { UNDEF } }", {"x": ox.Literal("1")})

@@ -473,7 +473,7 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
     groups = view.groups()
 
     vocab = facets.Vocabularies.load(catalogue)
-    scores = facets.scores(catalogue, labels=labels)
+    scores = facets.scores(catalogue, labels=labels, entries=[entry.value])
     score = (scores or {}).get(entry.value)
     weights = facets.score_weights(vocab, catalogue)
     breakdown = []

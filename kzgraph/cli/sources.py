@@ -134,7 +134,7 @@ def sources(
     catalogue = make_engine(root, data, endpoint)
     vocab = facets.Vocabularies.load(catalogue)
     rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
-    scores = facets.scores(catalogue, labels=labels)
+    scores = facets.scores(catalogue, labels=labels, entries=[r.iri for r in rows])
     if scores is None and sort_key == "score":
         raise UsageError("--sort score needs the transparency-score named query, which is not installed")
     for r in rows:
