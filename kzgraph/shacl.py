@@ -212,7 +212,8 @@ def _native_result(raw, catalogue: "Catalogue") -> Result:
 
     english = [m for m in raw.messages if m.language in ("en", None, "")]
     chosen = (english or raw.messages or [None])[0]
-    focus = node_key(raw.focus)
+    # a literal focus node (sh:targetNode 42) is written in N-Triples syntax, like a value
+    focus = str(raw.focus) if isinstance(raw.focus, ox.Literal) else node_key(raw.focus)
     return Result(
         severity=raw.severity,
         focus=focus,
@@ -380,11 +381,24 @@ def _result(graph: "rdflib.Graph", node, catalogue: "Catalogue") -> Result:
 
 
 def _key(node) -> str:
-    from rdflib import BNode
+    from rdflib import BNode, Literal
 
     if isinstance(node, BNode):
         return "_:" + str(node)
+    if isinstance(node, Literal):
+        return _literal_n3(node)
     return str(node)
+
+
+def _literal_n3(literal) -> str:
+    """A literal in N-Triples syntax, as pyoxigraph writes it (``str(ox.Literal)``)."""
+    import pyoxigraph as ox
+
+    if literal.language:
+        return str(ox.Literal(str(literal), language=literal.language))
+    if literal.datatype is not None:
+        return str(ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype))))
+    return str(ox.Literal(str(literal)))
 
 
 def _path_text(graph: "rdflib.Graph", path) -> str:
@@ -583,7 +597,12 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
         node = BNode()
         graph.add((report, sh("result"), node))
         graph.add((node, RDF.type, sh("ValidationResult")))
-        focus = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(result.focus)
+        if result.focus.startswith("_:"):
+            focus = BNode(result.focus[2:])
+        elif result.focus.startswith('"'):
+            focus = from_n3(result.focus)
+        else:
+            focus = URIRef(result.focus)
         graph.add((node, sh("focusNode"), focus))
         graph.add((node, sh("resultSeverity"), sh(result.severity)))
         for message in result.messages or (Literal(result.message),):
