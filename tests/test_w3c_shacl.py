@@ -44,6 +44,18 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # test id -> the exact deviation (strict xfail: an unexpected pass fails the run)
 XFAIL: dict[str, str] = {}
 
+# The tests whose shapes use a feature the native engine does not implement (it raises
+# Unsupported): kzgraph validates them with pyshacl. Every other test must run natively.
+FALLBACK = {
+    "core/node/closed-001": "sh:closed",
+    "core/node/closed-002": "sh:closed, sh:ignoredProperties",
+    "core/node/disjoint-001": "sh:disjoint",
+    "core/node/equals-001": "sh:equals",
+    # sh:nodeShape (a term from SHACL drafts, not in the Recommendation) in the data graph,
+    # which is also the shapes graph: the engine refuses sh: terms it does not know
+    "core/property/qualifiedValueShape-001": "sh:nodeShape",
+}
+
 
 def _graph(path: Path) -> rdflib.Graph:
     graph = rdflib.Graph()
@@ -73,7 +85,7 @@ def _cases() -> list:
         for name, entry, _graph_ in _entries(path):
             test_id = f"{rel.removesuffix('.ttl')}#{name}" if name != path.stem else rel.removesuffix(".ttl")
             marks = [pytest.mark.xfail(reason=XFAIL[test_id], strict=True)] if test_id in XFAIL else []
-            params.append(pytest.param(path, str(entry), id=test_id, marks=marks))
+            params.append(pytest.param(path, str(entry), test_id, id=test_id, marks=marks))
     return params
 
 
@@ -91,6 +103,8 @@ def test_every_suite_file_is_a_test_or_part_of_one():
     unused = sorted(str(p.relative_to(SUITE)) for p in SUITE.rglob("*.ttl") if p.resolve() not in used)
     assert unused == []
     assert len(CASES) > 0
+    ids = {param.values[2] for param in CASES}
+    assert set(XFAIL) <= ids and set(FALLBACK) <= ids
 
 
 # ---------------------------------------------------------------- canonical results
@@ -159,8 +173,8 @@ def _load(path: Path):
     return load_files([path])
 
 
-@pytest.mark.parametrize("path, entry", CASES)
-def test_w3c_shacl(path: Path, entry: str):
+@pytest.mark.parametrize("path, entry, test_id", CASES)
+def test_w3c_shacl(path: Path, entry: str, test_id: str):
     graph = _graph(path)
     entry_node = URIRef(entry)
     action = graph.value(entry_node, MF.action)
@@ -174,6 +188,8 @@ def test_w3c_shacl(path: Path, entry: str):
             validate(data, shapes, engine="native", checks_dir=None)
         return
     report = validate(data, shapes, engine="native", checks_dir=None)
+    ran_pyshacl = report._graph is not None  # the native engine builds its report graph lazily
+    assert ran_pyshacl == (test_id in FALLBACK), "pyshacl ran" if ran_pyshacl else "the native engine ran"
     expected_conforms = graph.value(expected_node, SH.conforms).toPython()
     expected = _results(graph, expected_node, graph)
     # the report's blank nodes are kzgraph's (renamed per file); describe them from its data graph
