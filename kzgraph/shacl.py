@@ -43,9 +43,11 @@ _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 class Result:
     """One validation result.
 
-    ``focus`` and ``path`` are IRIs (``_:id`` for a blank node; a complex path in SPARQL
-    syntax), ``value`` is the offending value in N-Triples syntax, ``severity`` one of
-    Violation, Warning, Info, ``constraint`` the constraint component IRI.
+    ``focus`` and ``path`` are IRIs (``_:id`` for a blank node, N-Triples syntax for a literal
+    focus node; a complex path in SPARQL syntax), ``value`` is the offending value in N-Triples
+    syntax, ``severity`` one of Violation, Warning, Info (or the IRI of a severity a shape
+    defines itself, which counts as none of the three), ``constraint`` the constraint
+    component IRI.
     """
 
     severity: str
@@ -330,7 +332,7 @@ def _order(result: Result) -> tuple:
     return (
         str(loc.path) if loc else "\uffff",
         loc.line if loc else 0,
-        SEVERITIES.index(result.severity),
+        SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES),
         result.focus,
         result.path or "",
         result.message,
@@ -604,7 +606,9 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
         else:
             focus = URIRef(result.focus)
         graph.add((node, sh("focusNode"), focus))
-        graph.add((node, sh("resultSeverity"), sh(result.severity)))
+        # Violation, Warning, Info; a shape may name its own severity IRI (sh:severity ex:Minor)
+        severity = sh(result.severity) if result.severity in SEVERITIES else URIRef(result.severity)
+        graph.add((node, sh("resultSeverity"), severity))
         for message in result.messages or (Literal(result.message),):
             graph.add((node, sh("resultMessage"), to_rdflib_term(message) if not isinstance(message, Literal) else message))
         if result.source_shape:
