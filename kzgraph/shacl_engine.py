@@ -42,6 +42,7 @@ RDF_REST = ox.NamedNode(iris.RDF + "rest")
 RDF_NIL = ox.NamedNode(iris.RDF + "nil")
 RDF_LANGSTRING = iris.RDF + "langString"
 SUBCLASS_OF = ox.NamedNode(iris.RDFS + "subClassOf")
+OWL_IMPORTS = ox.NamedNode(iris.OWL + "imports")
 XSD = iris.XSD
 
 
@@ -483,8 +484,16 @@ class Engine:
         return shape
 
     def _prologue(self, node) -> str:
+        """PREFIX lines for the declarations at sh:prefixes/owl:imports*/sh:declare (SHACL 5.2.1)."""
         declared: dict[str, str] = {}
-        for owner in self.shapes_index.objects(node, sh("prefixes")):
+        owners = list(self.shapes_index.objects(node, sh("prefixes")))
+        seen: set = set()
+        while owners:
+            owner = owners.pop()
+            if owner in seen:
+                continue
+            seen.add(owner)
+            owners.extend(self.shapes_index.objects(owner, OWL_IMPORTS))
             for decl in self.shapes_index.objects(owner, sh("declare")):
                 prefix = self.shapes_index.value(decl, sh("prefix"))
                 namespace = self.shapes_index.value(decl, sh("namespace"))
