@@ -710,9 +710,12 @@ class Engine:
 
     def _sparql(self, shape: Shape, focus, constraint, query, messages, path_text):
         seen = set()
-        names, rows = self._select(query, constraint, {ox.Variable("this"): focus})
+        if isinstance(focus, ox.BlankNode):  # a blank node has no SPARQL syntax: bind it instead
+            names, rows = self._select(query, constraint, {ox.Variable("this"): focus})
+        else:
+            names, rows = self._select(prebind(query, focus), constraint)
         for row in rows:
-            bound = {name: row[name] for name in names if row[name] is not None}
+            bound = {name: row[name] for name in names if row[name] is not None and not name.startswith(PREBOUND)}
             if bound.get("failure") is not None:
                 raise ShapesError(f"the SPARQL constraint {constraint} reports a failure")
             this = bound.pop("this", None) or focus
@@ -743,6 +746,76 @@ class Engine:
             for focus in self.focus_nodes(shape):
                 results.extend(self.evaluate(shape, focus))
         return results
+
+
+PREBOUND = "_this"  # the variables _this1, _this2... stand for $this in pre-bound projections
+_TOKEN = re.compile(
+    r"""(?P<string>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"|(?P<iri><[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<comment>\#[^\n]*)"
+    r"|(?P<bound>\bBOUND\s*\(\s*[?$]this\s*\))"
+    r"|(?P<this>[?$]this(?![A-Za-z0-9_\u00B7\u00C0-\uFFFF]))"
+    r"|(?P<select>\bSELECT\b)|(?P<where>\bWHERE\b)|(?P<modifier>\b(?:GROUP|ORDER)\s+BY\b)"
+    r"|(?P<end>\b(?:HAVING|LIMIT|OFFSET|VALUES)\b)|(?P<open>[({])|(?P<close>[)}])",
+    re.S | re.I,
+)
+
+
+def prebind(query: str, value) -> str:
+    """Return ``query`` with the variable $this pre-bound to ``value`` (an IRI or a literal).
+
+    SHACL (5.6, "pre-binding") asks for every occurrence of $this to be read as the value:
+    in FILTER, BIND and nested groups too. Oxigraph's ``substitutions`` binds the variable
+    only where it appears in patterns (``BIND ($this AS ?x)`` and ``BOUND($this)`` see it
+    unbound), so the value is written into the query text instead: ``$this`` in a SELECT
+    projection becomes ``(value AS ?_thisN)`` (placeholders the engine ignores), ``BOUND($this)`` becomes ``(true)``, and any other
+    occurrence (outside strings, IRIs and comments) becomes the value itself (in parentheses
+    directly after GROUP BY or ORDER BY). Where SHACL forbids pre-binding ($this in VALUES,
+    or as the target of AS) the result does not parse, and the shapes are reported malformed.
+    """
+    term = str(value)
+    out = []
+    last = 0
+    projection_depth = None  # bracket depth of the SELECT clause being read, if any
+    modifier_depth = None  # bracket depth of the GROUP BY / ORDER BY clause being read, if any
+    depth = 0
+    selects = 0
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind in ("string", "iri", "comment"):
+            continue
+        if kind == "select":
+            projection_depth, modifier_depth = depth, None
+            continue
+        if kind == "modifier":
+            modifier_depth = depth
+            continue
+        if kind == "end":
+            modifier_depth = None
+            continue
+        if kind == "where" or (kind in ("open", "close") and match.group() in "{}"):
+            projection_depth = modifier_depth = None
+        if kind == "open":
+            depth += 1
+            continue
+        if kind in ("close", "where"):
+            depth -= kind == "close"
+            continue
+        out.append(query[last:match.start()])
+        if kind == "bound":
+            out.append("(true)")
+        elif projection_depth is not None and depth == projection_depth:
+            # not (value AS ?this): an outer SELECT may not rebind a variable a subquery
+            # projects; the engine takes the focus node for ?this when the row lacks it
+            selects += 1  # one name per SELECT: a subquery's names are in scope outside it
+            out.append(f"({term} AS ?{PREBOUND}{selects})")
+        elif modifier_depth is not None and depth == modifier_depth:
+            out.append(f"({term})")  # GROUP BY and ORDER BY take a variable or (expression)
+        else:
+            out.append(term)
+        last = match.end()
+    out.append(query[last:])
+    return "".join(out)
 
 
 def _fill(message: ox.Literal, variables: dict) -> ox.Literal:

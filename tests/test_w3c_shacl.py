@@ -42,7 +42,15 @@ MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # test id -> the exact deviation (strict xfail: an unexpected pass fails the run)
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    # The stored versions of these two files declare sh:prefix "ex" as
+    # <http://datashapes.org/sh/tests/sparql/pre-binding/pre-binding-00N.test#> for the query,
+    # while their Turtle prefix ex: (data, target node, expected focus node) is
+    # <http://example.com/ns#>: the query's ex:InvalidResource is not the focus node, so the
+    # FILTER is false and a correct engine reports nothing where the manifest expects one result.
+    "sparql/pre-binding/pre-binding-001": "expected result assumes sh:declare ex: = Turtle ex: (they differ in this file version)",
+    "sparql/pre-binding/pre-binding-002": "expected result assumes sh:declare ex: = Turtle ex: (they differ in this file version)",
+}
 
 # The tests whose shapes use a feature the native engine does not implement (it raises
 # Unsupported): kzgraph validates them with pyshacl. Every other test must run natively.
