@@ -480,6 +480,9 @@ class Engine:
             text = self._prologue(constraint) + select.value
             if shape.path is not None:
                 text = text.replace("$PATH", shape.path._sparql())
+            problem = prebinding_problem(select.value)
+            if problem is not None:
+                raise ShapesError(f"the SPARQL constraint {constraint} cannot have $this pre-bound: {problem}")
             shape.sparql.append((constraint, text, messages))
         return shape
 
@@ -759,6 +762,30 @@ _TOKEN = re.compile(
     r"|(?P<end>\b(?:HAVING|LIMIT|OFFSET|VALUES)\b)|(?P<open>[({])|(?P<close>[)}])",
     re.S | re.I,
 )
+
+
+_LEXICAL = re.compile(
+    r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>\"{}|^`\\\s]*>|\#[^\n]*""",
+    re.S,
+)
+
+
+def prebinding_problem(query: str) -> str | None:
+    """Return why SHACL does not allow $this to be pre-bound in ``query`` (SHACL 5.6), or None.
+
+    The query may not use MINUS, SERVICE or VALUES, may not assign $this with AS, and its
+    subqueries must return $this.
+    """
+    code = _LEXICAL.sub(lambda m: " " * len(m.group()), query)  # strings, IRIs, comments
+    keyword = re.search(r"\b(MINUS|SERVICE|VALUES)\b", code, re.I)
+    if keyword:
+        return f"it uses {keyword.group(1).upper()}"
+    if re.search(r"\bAS\s+[?$]this\b", code, re.I):
+        return "it assigns $this with AS"
+    for projection in re.findall(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", code, re.S | re.I)[1:]:
+        if not re.search(r"[?$]this\b|\*", projection):
+            return "a subquery does not return $this"
+    return None
 
 
 def prebind(query: str, value) -> str:
