@@ -480,6 +480,8 @@ class Engine:
             text = self._prologue(constraint) + select.value
             if shape.path is not None:
                 text = text.replace("$PATH", shape.path._sparql())
+            if re.search(r"[?$](shapesGraph|currentShape)\b", _LEXICAL.sub(" ", select.value)):
+                raise Unsupported("$shapesGraph or $currentShape in a SPARQL constraint")
             problem = prebinding_problem(select.value)
             if problem is not None:
                 raise ShapesError(f"the SPARQL constraint {constraint} cannot have $this pre-bound: {problem}")

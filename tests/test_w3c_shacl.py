@@ -50,6 +50,10 @@ XFAIL: dict[str, str] = {
     # FILTER is false and a correct engine reports nothing where the manifest expects one result.
     "sparql/pre-binding/pre-binding-001": "expected result assumes sh:declare ex: = Turtle ex: (they differ in this file version)",
     "sparql/pre-binding/pre-binding-002": "expected result assumes sh:declare ex: = Turtle ex: (they differ in this file version)",
+    # SHACL 1.0 (5.6) forbids MINUS in a query with pre-bound $this, and the engine reports
+    # such shapes as malformed (as unsupported-sparql-001 expects); this newer test expects the
+    # query to run and the data to conform
+    "sparql/pre-binding/minus": "the engine rejects MINUS with pre-bound $this (SHACL 1.0 5.6); the test expects it to run",
 }
 
 # The tests whose shapes use a feature the native engine does not implement (it raises
