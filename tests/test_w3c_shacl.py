@@ -63,6 +63,11 @@ FALLBACK = {
     "core/node/closed-002": "sh:closed, sh:ignoredProperties",
     "core/node/disjoint-001": "sh:disjoint",
     "core/node/equals-001": "sh:equals",
+    "core/property/disjoint-001": "sh:disjoint",
+    "core/property/equals-001": "sh:equals",
+    "core/property/lessThan-001": "sh:lessThan",
+    "core/property/lessThan-002": "sh:lessThan",
+    "core/property/lessThanOrEquals-001": "sh:lessThanOrEquals",
     # sh:nodeShape (a term from SHACL drafts, not in the Recommendation) in the data graph,
     # which is also the shapes graph: the engine refuses sh: terms it does not know
     "core/property/qualifiedValueShape-001": "sh:nodeShape",
