@@ -5,8 +5,14 @@ rdflib's SPARQL engine; at 100x the shipped catalogue that took 4.5 times as lon
 Jena's SHACL (see README, "Performance"). This engine compiles the shapes once, evaluates the
 core constraint components on dictionaries built from the parsed triples (exact spellings, as
 written), memoizes nested-shape conformance (a vocabulary concept is checked once, not once per
-use), and runs SPARQL constraints and targets on the Oxigraph store with ``$this`` pre-bound by
-substitution (SEP-0007, the semantics SHACL's pre-binding asks for).
+use), and runs SPARQL constraints and targets on the Oxigraph store, with ``$this`` pre-bound by
+writing the focus node into the query text (``prebind``: Oxigraph's own ``substitutions``
+leave ``$this`` unbound in BIND and BOUND(); a blank focus node, which has no SPARQL syntax,
+still goes through ``substitutions``). Queries that SHACL forbids pre-binding in (MINUS,
+SERVICE, VALUES, ``AS $this``, a subquery without ``$this``) are malformed shapes.
+
+The W3C SHACL test suite runs on this engine (tests/test_w3c_shacl.py); validation-report
+vocabulary in the shapes graph is ignored (the suite keeps expected reports there).
 
 It implements the features the SHACL Core and SHACL-SPARQL specifications define for targets,
 paths and these constraint components: class, datatype, nodeKind, minCount, maxCount,
@@ -14,9 +20,9 @@ min/maxInclusive, min/maxExclusive, minLength, maxLength, pattern (with flags), 
 uniqueLang, in, hasValue, node, property, and, or, xone, not, qualifiedValueShape (with
 min/max counts and disjointness), and sh:sparql SELECT constraints. A shapes graph that uses
 anything else (property pair constraints, sh:closed, custom constraint components, SHACL rules,
-JavaScript) raises :class:`Unsupported`, and the
-caller validates with pyshacl instead: the report is the same either way (the suite runs both
-engines on every fixture and compares).
+JavaScript, $shapesGraph or $currentShape in a SPARQL constraint) raises :class:`Unsupported`,
+and the caller validates with pyshacl instead: the report is the same either way (the suite
+runs both engines on every fixture and compares).
 
 Differences from pyshacl, where pyshacl deviates from the specification: ``sh:datatype``
 checks the lexical form of every XSD datatype it knows (pyshacl accepts "abcd"^^xsd:gYear);

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 import rdflib
@@ -92,7 +94,7 @@ def _entries(path: Path) -> list[tuple[str, URIRef, rdflib.Graph]]:
 def _file_of(iri) -> Path:
     if not str(iri).startswith("file://"):
         raise AssertionError(f"graph {iri} is not a file of the suite")
-    return Path(URIRef(iri).replace("file://", "", 1))
+    return Path(url2pathname(urlparse(str(iri)).path))
 
 
 def _cases() -> list:
@@ -162,15 +164,16 @@ def _path(graph: rdflib.Graph, node):
 def _results(report_graph: rdflib.Graph, report, data_graph: rdflib.Graph) -> Counter:
     found = Counter()
     for result in report_graph.objects(report, SH.result):
-        one = lambda name: report_graph.value(result, SH[name])  # noqa: E731
-        shape = one("sourceShape")
+        field = {name: report_graph.value(result, SH[name]) for name in (
+            "focusNode", "resultPath", "value", "resultSeverity", "sourceShape", "sourceConstraintComponent")}
+        shape = field["sourceShape"]
         found[(
-            _term(one("focusNode"), data_graph),
-            _path(report_graph, one("resultPath")),
-            _term(one("value"), data_graph),
-            _term(one("resultSeverity")),
+            _term(field["focusNode"], data_graph),
+            _path(report_graph, field["resultPath"]),
+            _term(field["value"], data_graph),
+            _term(field["resultSeverity"]),
             "_:" if isinstance(shape, BNode) else _term(shape),
-            _term(one("sourceConstraintComponent")),
+            _term(field["sourceConstraintComponent"]),
         )] += 1
     return found
 
