@@ -43,9 +43,11 @@ _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 class Result:
     """One validation result.
 
-    ``focus`` and ``path`` are IRIs (``_:id`` for a blank node; a complex path in SPARQL
-    syntax), ``value`` is the offending value in N-Triples syntax, ``severity`` one of
-    Violation, Warning, Info, ``constraint`` the constraint component IRI.
+    ``focus`` and ``path`` are IRIs (``_:id`` for a blank node, N-Triples syntax for a literal
+    focus node; a complex path in SPARQL syntax), ``value`` is the offending value in N-Triples
+    syntax, ``severity`` one of Violation, Warning, Info (or the IRI of a severity a shape
+    defines itself, which counts as none of the three), ``constraint`` the constraint
+    component IRI.
     """
 
     severity: str
@@ -212,7 +214,8 @@ def _native_result(raw, catalogue: "Catalogue") -> Result:
 
     english = [m for m in raw.messages if m.language in ("en", None, "")]
     chosen = (english or raw.messages or [None])[0]
-    focus = node_key(raw.focus)
+    # a literal focus node (sh:targetNode 42) is written in N-Triples syntax, like a value
+    focus = str(raw.focus) if isinstance(raw.focus, ox.Literal) else node_key(raw.focus)
     return Result(
         severity=raw.severity,
         focus=focus,
@@ -329,7 +332,7 @@ def _order(result: Result) -> tuple:
     return (
         str(loc.path) if loc else "\uffff",
         loc.line if loc else 0,
-        SEVERITIES.index(result.severity),
+        SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES),
         result.focus,
         result.path or "",
         result.message,
@@ -380,11 +383,24 @@ def _result(graph: "rdflib.Graph", node, catalogue: "Catalogue") -> Result:
 
 
 def _key(node) -> str:
-    from rdflib import BNode
+    from rdflib import BNode, Literal
 
     if isinstance(node, BNode):
         return "_:" + str(node)
+    if isinstance(node, Literal):
+        return _literal_n3(node)
     return str(node)
+
+
+def _literal_n3(literal) -> str:
+    """A literal in N-Triples syntax, as pyoxigraph writes it (``str(ox.Literal)``)."""
+    import pyoxigraph as ox
+
+    if literal.language:
+        return str(ox.Literal(str(literal), language=literal.language))
+    if literal.datatype is not None:
+        return str(ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype))))
+    return str(ox.Literal(str(literal)))
 
 
 def _path_text(graph: "rdflib.Graph", path) -> str:
@@ -583,9 +599,16 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
         node = BNode()
         graph.add((report, sh("result"), node))
         graph.add((node, RDF.type, sh("ValidationResult")))
-        focus = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(result.focus)
+        if result.focus.startswith("_:"):
+            focus = BNode(result.focus[2:])
+        elif result.focus.startswith('"'):
+            focus = from_n3(result.focus)
+        else:
+            focus = URIRef(result.focus)
         graph.add((node, sh("focusNode"), focus))
-        graph.add((node, sh("resultSeverity"), sh(result.severity)))
+        # Violation, Warning, Info; a shape may name its own severity IRI (sh:severity ex:Minor)
+        severity = sh(result.severity) if result.severity in SEVERITIES else URIRef(result.severity)
+        graph.add((node, sh("resultSeverity"), severity))
         for message in result.messages or (Literal(result.message),):
             graph.add((node, sh("resultMessage"), to_rdflib_term(message) if not isinstance(message, Literal) else message))
         if result.source_shape:
