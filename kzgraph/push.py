@@ -10,7 +10,9 @@
    MOVE, PUT and large updates in autocommit steps, so its readers saw counts between the old
    and the new size (measured, 7.2.5); there the replacement is one ``DELETE … INSERT … WHERE``
    operation under ``DEFINE sql:log-enable 1`` (transactional), then the temporary graph is
-   dropped: measured atomic for readers at 60,000 triples (and without the pragma, not).
+   dropped. Readers then see the old or the new graph when the server runs at repeatable read
+   (``DefaultIsolation = 4`` in virtuoso.ini); at its default, read committed, they still saw
+   partial counts now and then (measured with tests/test_remote.py; see README).
 3. Count the triples of the graph on the server and compare with what was sent.
 
 If anything before the MOVE fails, the temporary graph is dropped and the server's graph is as

@@ -139,6 +139,10 @@ def virtuoso_ini(template: str, folder: Path, sql_port: int, http_port: int) -> 
         elif section == "Parameters" and name == "ThreadsPerQuery":
             line = "ThreadsPerQuery = 2"  # two cores here
         out.append(line)
+        if header and section == "Parameters":
+            # repeatable read: at the default (read committed) readers saw a graph replacement
+            # half done; see README, "Using a SPARQL server"
+            out.append("DefaultIsolation = 4")
     return "\n".join(out) + "\n"
 
 

@@ -412,8 +412,9 @@ def test_failed_push_leaves_the_old_graph(server, triples, monkeypatch):
 def test_readers_see_the_old_or_the_new_graph_never_a_partial_one(server):
     # Virtuoso's readers saw MOVE half done (counts between the old and the new size), and a
     # plain DELETE/INSERT too from some tens of thousands of triples (it commits in steps);
-    # push replaces the graph there with one DELETE/INSERT under sql:log-enable 1 (kzgraph.push).
-    # 50,000 triples: large enough that Virtuoso showed partial counts without the pragma.
+    # push replaces the graph there with one DELETE/INSERT under sql:log-enable 1 (kzgraph.push),
+    # and tests/servers.py starts Virtuoso with DefaultIsolation = 4 (repeatable read): without
+    # it, readers saw partial counts in 2 of 3 runs. 50,000 triples: large enough to show that.
     import pyoxigraph as ox
 
     p = ox.NamedNode("urn:kzgraph:test:p")
