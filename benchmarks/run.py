@@ -529,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         report["scales"].append({
             "scale": scale, "generator": gen.stdout.strip(), "first_load": first.__dict__,
-            "cases": [{"name": c.name, "group": c.group, "kz_cmd": c.kz, "peer_cmd": c.peer, "peer": c.peer_name,
+            "cases": [{"name": c.name, "group": c.group, "kz_cmd": c.kz, "peer_cmd": c.peer, "peer_name": c.peer_name,
                        "target": c.target, "verdict": c.verdict(), "ratio": c.ratio(), "same_answers": c.same_answers,
                        "kz": {**c.kz_result.__dict__, "median": c.kz_result.median},
                        "peer": {**c.peer_result.__dict__, "median": c.peer_result.median}} for c in cases],

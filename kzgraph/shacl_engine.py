@@ -934,6 +934,6 @@ def _unique_lang(engine: Engine, focus, values: list):
         if isinstance(v, ox.Literal) and v.language:
             tag = v.language.lower()
             seen[tag] = seen.get(tag, 0) + 1
-    for tag, n in seen.items():
+    for n in seen.values():  # one result per language tag used more than once
         if n > 1:
             yield None, "UniqueLangConstraintComponent"
