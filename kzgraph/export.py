@@ -82,13 +82,18 @@ def catalogue_lines(catalogue: Catalogue) -> list[str] | None:
     (refused by ``prepare``); the caller then takes the ``prepare`` path.
     """
     data = catalogue.plain_nquads()
-    if data is None or b"<<" in data:
+    if data is None or b"<<" in data or _FOREIGN_ESCAPE.search(data):
         return None
     lines = data.decode("utf-8").split("\n")
     # Each file's triples are mostly in order already, which makes this sort fast (a set's are not).
     lines.sort()
     unique = [line for line, before in zip(lines, [""] + lines) if line != before]
     return unique[1:] if unique and unique[0] == "" else unique
+
+
+# pyoxigraph's N-Quads writer escapes a few characters nt_term writes raw (U+FFFE, U+FFFF): a
+# \u escape other than a control character's means the text is not in our spelling.
+_FOREIGN_ESCAPE = re.compile(rb"\\u(?!00[01][0-9A-Fa-f]|007[Ff])|\\U")
 
 
 def triples_from_lines(lines: Sequence[str]) -> list[ox.Triple]:

@@ -886,6 +886,21 @@ def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monk
         assert len(lines) == 5  # the repeated "colour"@EN-gb once
 
 
+def test_noncharacters_are_written_raw_on_every_path(tmp_path, monkeypatch):
+    """U+FFFE and U+FFFF are not escaped in canonical N-Triples; pyoxigraph's N-Quads writer
+    escapes them, so text with such an escape takes the prepare path: same bytes either way."""
+    from kzgraph.loader import load_files
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "nonchar.ttl"
+    path.write_text('<https://example.org/s> <https://example.org/p> "x\\uFFFEy\\uFFFF" .\n', encoding="utf-8")
+    for cached in (False, True):
+        catalogue = load_files([path])
+        assert ex.catalogue_lines(catalogue) is None, cached
+        line = ex.nt_line(ex.prepare(ex.catalogue_triples(catalogue))[0])
+        assert line == '<https://example.org/s> <https://example.org/p> "x\ufffey\uffff" .'
+
+
 def test_direct_iri_compaction_is_pyld_s(fixture_graph):
     """DirectCompactor.compact_id (its shortcut for contexts whose prefixes end in / or #) gives
     what pyld's _compact_iri(vocab=False) gives, and refuses what it refuses."""
