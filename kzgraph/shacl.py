@@ -63,6 +63,7 @@ class Result:
     messages: tuple = field(default=(), compare=False, repr=False)
     path_node: object = field(default=None, compare=False, repr=False)
     source_constraint: object = field(default=None, compare=False, repr=False)
+    shape_node: object = field(default=None, compare=False, repr=False)  # a blank-node shape
 
     def to_dict(self) -> dict:
         """Return the result as plain JSON-ready values."""
@@ -228,15 +229,23 @@ def _native_result(raw, catalogue: "Catalogue") -> Result:
         messages=tuple(raw.messages),
         path_node=raw.path_node,
         source_constraint=raw.source_constraint,
+        shape_node=raw.source_shape if isinstance(raw.source_shape, ox.BlankNode) else None,
     )
 
 
 def _default_message(raw) -> str:
     """The message of a shape that has no sh:message (kzgraph's own shapes all have one)."""
+    import pyoxigraph as ox
+
     component = raw.constraint.removeprefix(SH).removesuffix("ConstraintComponent")
-    shape = compact(raw.source_shape.value) if hasattr(raw.source_shape, "value") else "a shape"
+    if component != "SPARQL":
+        component = "sh:" + component[0].lower() + component[1:]
+    if isinstance(raw.source_shape, ox.NamedNode):
+        shape = f"the shape {compact(raw.source_shape.value)}"
+    else:
+        shape = "a shape without an IRI"
     what = f"the value {raw.value}" if raw.value is not None else "the node"
-    return f"{what} does not satisfy the sh:{component[0].lower() + component[1:]} constraint of {shape}"
+    return f"{what} does not satisfy the {component} constraint of {shape}"
 
 
 def _run_pyshacl(data: "rdflib.Graph", shapes: "Catalogue | rdflib.Graph", store) -> "rdflib.Graph":
@@ -253,7 +262,7 @@ def _run_pyshacl(data: "rdflib.Graph", shapes: "Catalogue | rdflib.Graph", store
     shapes_graph = shapes if isinstance(shapes, Graph) else shapes.rdflib_graph()
     shapes_graph = _resolve_sparql_targets(shapes_graph, store)
     try:
-        with _prepared_queries():
+        with _prepared_queries(), _quiet_loggers("pyshacl", "rdflib"):
             _, report_graph, _ = pyshacl.validate(
                 data,
                 shacl_graph=shapes_graph,
@@ -269,6 +278,11 @@ def _run_pyshacl(data: "rdflib.Graph", shapes: "Catalogue | rdflib.Graph", store
         raise InputError(f"the SHACL shapes are malformed: {_one_line(err)}") from None
     except ParseException as err:  # a SPARQL constraint that does not parse
         raise InputError(f"the SHACL shapes are malformed: SPARQL syntax error: {_one_line(err)}") from None
+    except Exception as err:  # noqa: BLE001 - pyshacl raises plain Python errors on odd shapes
+        raise InputError(
+            f"the SHACL shapes cannot be applied (pyshacl: {type(err).__name__}: {_one_line(err)}); "
+            "check the shapes this engine could not run natively"
+        ) from None
     if not isinstance(report_graph, Graph):  # pyshacl returns its ValidationFailure instead
         raise InputError(f"the SHACL shapes cannot be applied: {_one_line(report_graph)}")
     return report_graph
@@ -290,6 +304,22 @@ def _one_per_problem(results: list[Result]) -> list[Result]:
             seen.add(key)
             kept.append(result)
     return kept
+
+
+@contextmanager
+def _quiet_loggers(*names: str):
+    """Keep libraries' log lines off stderr while they run: errors come back as one message."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 @contextmanager
@@ -404,33 +434,35 @@ def _literal_n3(literal) -> str:
 
 
 def _path_text(graph: "rdflib.Graph", path) -> str:
-    """Return a SHACL path as an IRI, or in SPARQL property-path syntax when it is complex."""
-    from rdflib import BNode, URIRef
-    from rdflib.collection import Collection
+    """Return a SHACL path as an IRI, or in SPARQL property-path syntax when it is complex.
 
-    if isinstance(path, URIRef):
-        return str(path)
+    The same text the native engine writes (``shacl_engine.Path.text``): the path is read from
+    the triples under its node and compiled by the engine's own path compiler.
+    """
+    from rdflib import BNode
+
+    from kzgraph.loader import from_rdflib
+    from kzgraph.shacl_engine import Index, ShapesError, compile_path
+
     if not isinstance(path, BNode):
         return str(path)
-    alternatives = graph.value(path, URIRef(SH + "alternativePath"))
-    if alternatives is not None:
-        return "|".join(_path_part(graph, p) for p in Collection(graph, alternatives))
-    inverse = graph.value(path, URIRef(SH + "inversePath"))
-    if inverse is not None:
-        return "^" + _path_part(graph, inverse)
-    for name, suffix in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
-        inner = graph.value(path, URIRef(SH + name))
-        if inner is not None:
-            return f"({_path_part(graph, inner)}){suffix}"
-    if graph.value(path, URIRef(iris.RDF + "first")) is not None:
-        return "/".join(_path_part(graph, p) for p in Collection(graph, path))
-    return "_:" + str(path)
-
-
-def _path_part(graph, path) -> str:
-    from rdflib import URIRef
-
-    return f"<{path}>" if isinstance(path, URIRef) else _path_text(graph, path)
+    triples, todo, seen = [], [path], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            triples.append((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    if not triples:
+        return "_:" + str(path)
+    converted = from_rdflib(triples)  # in order: the first triples are the path node's own
+    try:
+        return compile_path(Index(converted), converted[0].subject).text()
+    except ShapesError:
+        return "_:" + str(path)
 
 
 # ---------------------------------------------------------------- checks that are not SHACL
@@ -613,6 +645,9 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
             graph.add((node, sh("resultMessage"), to_rdflib_term(message) if not isinstance(message, Literal) else message))
         if result.source_shape:
             graph.add((node, sh("sourceShape"), URIRef(result.source_shape)))
+        elif result.shape_node is not None:  # a blank-node shape: its node and its description
+            graph.add((node, sh("sourceShape"), to_rdflib_term(result.shape_node)))
+            _copy_description(graph, result.shape_node, shapes_index)
         if result.constraint:
             graph.add((node, sh("sourceConstraintComponent"), URIRef(result.constraint)))
         if result.source_constraint is not None:
