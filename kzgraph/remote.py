@@ -545,6 +545,7 @@ class RemoteEngine:
         self.client = client or Client(endpoint)
 
     def query(self, text: str) -> Result:
+        text = sparql.drop_unbound_parameters(text)
         op = sparql.query_operation(text) or "SELECT"
         graph_form = op in ("CONSTRUCT", "DESCRIBE")
         body = urllib.parse.urlencode(

@@ -241,6 +241,20 @@ def bind_parameters(text: str, bindings: dict[str, Term | list[Term] | tuple[Ter
     return text
 
 
+def drop_unbound_parameters(text: str) -> str:
+    """Remove the `VALUES ?name { UNDEF }` blocks left unbound (each is a no-op in SPARQL).
+
+    For SPARQL servers: Virtuoso 7.2 loses rows or never answers when such a block sits in a
+    subquery beside OPTIONALs or a property path (measured with transparency-score.rq).
+    """
+    while True:
+        blocks = _values_blocks(text)
+        if not blocks:
+            return text
+        start, end = max(blocks.values())
+        text = text[:start] + "\n" * text.count("\n", start, end) + text[end:]
+
+
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*(/[a-z0-9][a-z0-9\-]*)?$")
 _KINDS = ("auto", "iri", "string", "integer", "decimal", "year", "lang", "boolean")

@@ -345,3 +345,15 @@ def test_timeout_works_without_fork(monkeypatch, store):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     r = run_query(store, "SELECT ?s WHERE { ?s a <https://w3id.org/kzgraph/ontology#Source> } ORDER BY ?s", timeout=20)
     assert values(r, "s") == [ID + "kok-team", ID + "paperlab", ID + "svet"]
+
+
+def test_unbound_parameter_blocks_are_dropped_for_servers():
+    from kzgraph.sparql import bind_parameters, drop_unbound_parameters
+
+    text = "SELECT * WHERE {\n  VALUES ?a { UNDEF }\n  ?s ?p ?o .\n  VALUES ?b {\n UNDEF }\n}"
+    bound = bind_parameters(text, {"a": ox.NamedNode("https://example.org/x")})
+    dropped = drop_unbound_parameters(bound)
+    # the bound block stays, the unbound one goes, and every line break is kept (error positions)
+    assert "VALUES ?a { <https://example.org/x> }" in dropped and "UNDEF" not in dropped
+    assert dropped.count("\n") == text.count("\n")
+    assert drop_unbound_parameters("SELECT * WHERE { ?s ?p 'VALUES ?a { UNDEF }' }") == "SELECT * WHERE { ?s ?p 'VALUES ?a { UNDEF }' }"
