@@ -554,7 +554,7 @@ def _resolve_sparql_targets(shapes: "rdflib.Graph", store) -> "rdflib.Graph":
     return resolved
 
 
-def _to_store(triples) -> "object":
+def _to_store(triples):
     """Return an Oxigraph store holding ``triples`` (pyoxigraph triples; used after inference)."""
     import pyoxigraph as ox
 

@@ -127,10 +127,11 @@ class Index:
         return inverse.get(o, [])
 
     def subjects_of(self, p) -> list:
-        found = self._subjects_of.get(p)
-        if found is None:
-            found = self._subjects_of[p] = [s for s, by_p in self.out.items() if p in by_p]
-        return found
+        if not self._subjects_of:  # one pass over the graph for every predicate, on first use
+            for s, by_p in self.out.items():
+                for predicate in by_p:
+                    self._subjects_of.setdefault(predicate, []).append(s)
+        return self._subjects_of.get(p, [])
 
     def objects_of(self, p) -> list:
         seen: dict = {}
