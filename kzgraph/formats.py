@@ -10,6 +10,10 @@ import click
 GRAPH = "graph"  # an RDF serialization of triples or quads
 RESULTS = "results"  # a rendering of SPARQL SELECT/ASK results
 
+# The views `export --profile` writes (kzgraph/profiles/NAME.rq) and the closures `--infer` adds.
+PROFILES = ("dcat-ap", "schema-org")
+INFER_MODES = ("rdfs", "owlrl")
+
 
 @dataclass(frozen=True)
 class Format:

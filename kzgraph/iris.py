@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The named graph the catalogue lives in: N-Quads/TriG exports, `kzgraph push`, --graph's default.
+GRAPH = "https://w3id.org/kzgraph/graph"
+
 KZG = "https://w3id.org/kzgraph/ontology#"
 ID = "https://w3id.org/kzgraph/id/"
 VOCAB = "https://w3id.org/kzgraph/vocab/"

@@ -13,8 +13,8 @@ import rdflib
 from rdflib.query import Result as RdflibResult
 
 from kzgraph.errors import RuntimeFailure, UsageError
-from kzgraph.results import compact_iri, render
-from kzgraph.sparql import Result, run_query
+from kzgraph.query.results import compact_iri, render
+from kzgraph.query.sparql import Result, run_query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SR = "{http://www.w3.org/2005/sparql-results#}"

@@ -11,7 +11,6 @@ from kzgraph.cli.options import data_option, infer_option, output_option, root_o
 from kzgraph.errors import UsageError
 
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
-PROFILES = ("dcat-ap", "schema-org")
 
 
 @click.command("export", short_help="Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML.")
@@ -30,7 +29,7 @@ PROFILES = ("dcat-ap", "schema-org")
 @click.option("--expanded", is_flag=True, help="With --format jsonld: expanded JSON-LD instead of compacted.")
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice(formats.PROFILES),
     default=None,
     help="Export a view: dcat-ap (DCAT-AP 3 catalogue) or schema-org (schema.org types, for web pages).",
 )
@@ -70,8 +69,8 @@ def export(
       kzgraph export --all dist/
     """
     from kzgraph import export as ex
-    from kzgraph import profiles
-    from kzgraph.loader import load_catalogue
+    from kzgraph.export import profiles
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     if all_dir is not None:
@@ -104,7 +103,7 @@ def export(
 
     if all_dir is not None:
         context = ex.context_for(layout)
-        views = {name: ex.prepare(profiles.view(triples, name)) for name in PROFILES}
+        views = {name: ex.prepare(profiles.view(triples, name)) for name in formats.PROFILES}
         files = ex.build_all(triples, views, context, inferred=infer)
         ex.write_all(files, all_dir)
         click.echo(f"wrote {len(files)} files to {all_dir}", err=True)

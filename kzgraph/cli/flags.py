@@ -29,10 +29,10 @@ def flags(labels: str, format_: str, output: Path | None, root: Path | None, dat
       kzgraph flags --format csv -o flags.csv
       kzgraph flags --format json --labels ru
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
-    from kzgraph.results import compact_iri
+    from kzgraph.query.results import compact_iri
 
     catalogue = load_from_options(root, data)
     result = facets.run_named(catalogue, facets.FLAGS_QUERY, labels=labels)

@@ -29,7 +29,7 @@ def fmt(root: Path | None, check: bool, paths: tuple[Path, ...]) -> None:
       kzgraph fmt data/entries/paperlab.ttl
       kzgraph fmt --check
     """
-    from kzgraph.canonical import format_file, turtle_files
+    from kzgraph.export.canonical import format_file, turtle_files
     from kzgraph.errors import InputError
     from kzgraph.paths import display_path, resolve_layout
 

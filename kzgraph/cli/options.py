@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import click
 
-from kzgraph import formats
+from kzgraph import formats, iris
 
 if TYPE_CHECKING:
-    from kzgraph.loader import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue as Catalogue
 
 LABEL_LANGUAGES = ("en", "ru", "kk")
-INFER_PROFILES = ("rdfs", "owlrl")
 
 root_option = click.option(
     "--root",
@@ -36,7 +35,7 @@ data_option = click.option(
 
 infer_option = click.option(
     "--infer",
-    type=click.Choice(INFER_PROFILES),
+    type=click.Choice(formats.INFER_MODES),
     default=None,
     help="Add the triples entailed under RDFS or OWL 2 RL before running.",
 )
@@ -74,7 +73,7 @@ def format_option(kind: str | Iterable[str], default: str) -> Callable:
 def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) -> "Catalogue":
     """Load the graph chosen by --root plus the --data inputs."""
     # Imported here so that `--help` never pays for pyoxigraph.
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     return load_catalogue(resolve_layout(root), extra=data)
@@ -85,7 +84,7 @@ def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) 
 
 @dataclasses.dataclass(frozen=True)
 class EndpointOptions:
-    """What --endpoint, --graph, --user and --password-env said (checked by kzgraph.remote)."""
+    """What --endpoint, --graph, --user and --password-env said (checked by kzgraph.store.remote)."""
 
     url: str
     graph: str | None = None
@@ -119,7 +118,7 @@ def endpoint_option(command: Callable) -> Callable:
         ),
         click.option(
             "--graph", "endpoint_graph", metavar="IRI", default=None,
-            help=f"With --endpoint: the named graph that holds the catalogue (default: {DEFAULT_GRAPH}).",
+            help=f"With --endpoint: the named graph that holds the catalogue (default: {iris.GRAPH}).",
         ),
         click.option(
             "--user", "endpoint_user", metavar="NAME", default=None,
@@ -136,15 +135,13 @@ def endpoint_option(command: Callable) -> Callable:
     return wrapper
 
 
-# The named graph `kzgraph push` writes to (kzgraph.remote.DEFAULT_GRAPH; here too so --help stays light).
-DEFAULT_GRAPH = "https://w3id.org/kzgraph/graph"
 
 
 def make_endpoint(endpoint: EndpointOptions, timeout: float | None = None, **urls: str | None):
-    """The `kzgraph.remote.Endpoint` the options describe (credentials from the environment)."""
+    """The `kzgraph.store.remote.Endpoint` the options describe (credentials from the environment)."""
     import os
 
-    from kzgraph import remote
+    from kzgraph.store import remote
 
     user, password = remote.credentials(endpoint.user, endpoint.password_env, dict(os.environ))
     return remote.Endpoint.from_options(
@@ -152,7 +149,7 @@ def make_endpoint(endpoint: EndpointOptions, timeout: float | None = None, **url
     )
 
 
-def make_engine(
+def open_from_options(
     root: str | Path | None,
     data: Sequence[str | Path] = (),
     endpoint: EndpointOptions | None = None,
@@ -160,19 +157,9 @@ def make_engine(
     infer: str | None = None,
     timeout: float | None = None,
 ):
-    """The graph a command works on: the loaded files (a `Catalogue`), or the server's graph.
+    """The `kzgraph.store.Catalogue` the options name (see `kzgraph.store.open_catalogue`)."""
+    from kzgraph.store import open_catalogue
 
-    The one place that chooses between the files and a SPARQL server. A `RemoteEngine` answers
-    queries like a catalogue (``run_query``) and pattern look-ups (``quads_for_pattern``).
-    """
     if endpoint is None:
-        return load_from_options(root, data)
-    if data:
-        raise click.UsageError("--data adds files to the local graph; with --endpoint the server's graph is used "
-                               "(push the files first: kzgraph push --endpoint URL --data PATH)")
-    if infer:
-        raise click.UsageError("--infer works on the local graph; to query the closure on a server, "
-                               "push it: kzgraph push --endpoint URL --infer " + infer)
-    from kzgraph import remote
-
-    return remote.engine(make_endpoint(endpoint, timeout))
+        return open_catalogue(root, data, infer=infer)
+    return open_catalogue(root, data, make_endpoint(endpoint, timeout), infer=infer)

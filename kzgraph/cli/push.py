@@ -69,7 +69,7 @@ def push(
     if endpoint is None:
         raise UsageError("kzgraph push needs --endpoint URL (the server's SPARQL query URL)")
     from kzgraph import export
-    from kzgraph import push as pusher
+    from kzgraph.store import push as pusher
     from kzgraph.paths import resolve_layout
 
     target = make_endpoint(endpoint, timeout, update_url=update_url, store_url=store_url)

@@ -25,9 +25,11 @@ def queries(format_: str, output) -> None:
     """
     import pyoxigraph as ox
 
-    from kzgraph import named, results
+    from kzgraph.query import named
+
+    from kzgraph.query import results
     from kzgraph.cli.query import write_output
-    from kzgraph.sparql import Result
+    from kzgraph.query.sparql import Result
 
     found = named.list_named()
     if format_ == "json":

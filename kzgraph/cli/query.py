@@ -14,11 +14,11 @@ from kzgraph.cli.options import (
     endpoint_option,
     infer_option,
     labels_option,
-    make_engine,
+    open_from_options,
     output_option,
     root_option,
 )
-from kzgraph.errors import InputError, RuntimeFailure, UsageError
+from kzgraph.errors import InputError, UsageError
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 
@@ -94,7 +94,10 @@ def query(
       kzgraph query -n founded-in-year --param year=2018 --format json
       kzgraph query -n dissolved --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph import iris, named, results, sparql
+    from kzgraph import iris
+    from kzgraph.query import named
+    from kzgraph.query import results
+    from kzgraph.query import sparql
 
     given = [x for x in (query_text, query_file, query_name) if x is not None]
     if len(given) != 1:
@@ -130,13 +133,11 @@ def query(
     if missing:
         raise UsageError(f"the named query {query_name!r} needs --param {missing[0]}=VALUE")
 
-    graph = make_engine(root, data, endpoint, infer=infer, timeout=timeout)
-    target = _apply_inference(graph, infer, root) if infer else graph
-    store = getattr(target, "store", target)
+    target = open_from_options(root, data, endpoint, infer=infer, timeout=timeout)
 
     bindings = {
         name: sparql.parse_param_value(
-            raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES, name=name
+            raw, declared_kinds.get(name, "auto"), catalogue=target, prefixes=iris.PREFIXES, name=name
         )
         for name, raw in raw_params.items()
     }
@@ -198,29 +199,12 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _apply_inference(catalogue, mode: str, root: Path | None):
-    """A pyoxigraph store holding the catalogue plus its RDFS / OWL RL closure."""
-    try:
-        from kzgraph import reason
-    except ImportError:
-        raise RuntimeFailure("--infer is not available: kzgraph.reason is missing from this install") from None
-    import pyoxigraph as ox
-
-    from kzgraph.paths import resolve_layout
-
-    axioms = resolve_layout(root).axioms_file
-    closed = reason.closure(catalogue.rdflib_graph(), mode, axioms=axioms if axioms.is_file() else None)
-    store = ox.Store()
-    store.bulk_load(closed.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 def write_output(data: bytes, output: Path | None) -> None:
     if output is None:
         stream = click.get_binary_stream("stdout")
         stream.write(data)
         stream.flush()
         return
-    from kzgraph.atomic import write_atomically
+    from kzgraph.output import write_atomically
 
     write_atomically(output, data)

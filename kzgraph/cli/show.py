@@ -415,7 +415,7 @@ def _freq(v: Value) -> str:
 
 def _curie(iri: str) -> str:
     from kzgraph import iris
-    from kzgraph.results import compact_iri
+    from kzgraph.query.results import compact_iri
 
     short = compact_iri(iri, iris.PREFIXES)
     return iri if short.startswith("<") else short
@@ -462,7 +462,7 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
       kzgraph show world-values-survey --labels ru
       kzgraph show central-asia-barometer --format json
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
 
     catalogue = load_from_options(root, data)

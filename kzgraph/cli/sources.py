@@ -15,7 +15,7 @@ from kzgraph.cli.options import (
     endpoint_option,
     format_option,
     labels_option,
-    make_engine,
+    open_from_options,
     output_option,
     root_option,
 )
@@ -111,7 +111,7 @@ def sources(
       kzgraph sources --search barometer --labels ru --format json
       kzgraph sources --topic violence --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.errors import UsageError
 
@@ -131,7 +131,7 @@ def sources(
     )
     if primary_only and language is None:
         raise UsageError("--primary-only needs --language")
-    catalogue = make_engine(root, data, endpoint)
+    catalogue = open_from_options(root, data, endpoint)
     vocab = facets.Vocabularies.load(catalogue)
     rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
     scores = facets.scores(catalogue, labels=labels, entries=[r.iri for r in rows])

@@ -49,7 +49,7 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
     """
     import json
 
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, endpoint_option, infer_option, make_engine, output_option, root_option
+from kzgraph.cli.options import data_option, endpoint_option, infer_option, open_from_options, output_option, root_option
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
@@ -65,10 +65,10 @@ def validate(
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph.atomic import write_atomically
-    from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
+    from kzgraph.output import write_atomically
+    from kzgraph.load import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
-    from kzgraph.shacl import validate as run_validation
+    from kzgraph.validate import validate as run_validation
 
     layout = resolve_layout(root)
     named = expand_inputs(files) if files else []
@@ -77,9 +77,7 @@ def validate(
             from kzgraph.errors import UsageError
 
             raise UsageError("FILES and --standalone check local files; with --endpoint the server's graph is validated")
-        from kzgraph.remote import fetch_catalogue
-
-        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+        catalogue = open_from_options(root, data, endpoint).local_copy()
     elif standalone:
         if not named:
             from kzgraph.errors import UsageError
@@ -139,7 +137,7 @@ def validate(
 def render_text(report) -> str:
     """Return the human report: results grouped by file, then the one-line summary."""
     from kzgraph.paths import display_path
-    from kzgraph.shacl import compact, compact_path, compact_value
+    from kzgraph.validate import compact, compact_path, compact_value
 
     lines: list[str] = []
     current: object = object()
@@ -166,7 +164,7 @@ def render_text(report) -> str:
 def _compact_message(message: str) -> str:
     import re
 
-    from kzgraph.shacl import compact
+    from kzgraph.validate import compact
 
     message = " ".join(message.split())
     return re.sub(r"(?<![<\w])(https?://[^\s,;()<>\"]+[^\s,;()<>\".:])", lambda m: compact(m[1]), message)

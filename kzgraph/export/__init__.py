@@ -8,10 +8,10 @@ no term object built; ``*_lines`` writers give the same bytes as the term-object
 - N-Triples / N-Quads: our own writer, canonical N-Triples term syntax (RDF 1.2 §canonical form:
   ``\\b \\t \\n \\f \\r \\" \\\\`` as ECHAR, other control characters as ``\\u00XX``, nothing else
   escaped), one triple per line, lines sorted by code point. N-Quads and TriG put the triples in
-  the named graph ``GRAPH_IRI``.
+  the named graph ``iris.GRAPH``.
 - Turtle / TriG: long form, prefixes of ``iris.PREFIXES`` that are used, subjects sorted, ``a``
   first then predicates sorted, one object per line; the term syntax is the one ``kzgraph fmt``
-  writes for data files (``kzgraph.canonical.Writer``).
+  writes for data files (``kzgraph.export.canonical.Writer``).
 - RDF/XML: our own writer, one ``rdf:Description`` per subject in the same order.
 - JSON-LD: compacted with the project context (``ontology/context.jsonld``) embedded inline, as
   pyld's compaction of the expanded JSON-LD built from the sorted triples would give it; built
@@ -36,19 +36,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import pyoxigraph as ox
 
 from kzgraph import iris
-from kzgraph.atomic import write_atomically
+from kzgraph.output import write_atomically
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
-from kzgraph.loader import from_rdflib
+from kzgraph.load import from_rdflib
 
 if TYPE_CHECKING:
-    from kzgraph.loader import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue as Catalogue
     from kzgraph.paths import Layout
 
-# The named graph that N-Quads and TriG exports put the catalogue in.
-GRAPH_IRI = "https://w3id.org/kzgraph/graph"
 # Formats that export writes (the graph formats of kzgraph.formats).
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
-PROFILES = ("dcat-ap", "schema-org")
 SCHEMA_CONTEXT: dict[str, Any] = {
     "@context": {
         "@vocab": iris.SCHEMA,
@@ -189,7 +186,7 @@ def write_ntriples(triples: Sequence[ox.Triple]) -> bytes:
     return "".join(line + "\n" for line in _nt_lines(triples)).encode("utf-8")
 
 
-def write_nquads(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
+def write_nquads(triples: Sequence[ox.Triple], graph: str = iris.GRAPH) -> bytes:
     """Return the triples as N-Quads in the named graph ``graph``."""
     name = nt_iri(graph)
     return "".join(line[:-1] + name + " .\n" for line in _nt_lines(triples)).encode("utf-8")
@@ -231,7 +228,7 @@ def split_nt_literal(text: str) -> tuple[str, str, str | None]:
 
 def _turtle_blocks_from_lines(lines: Sequence[str], indent: str = "") -> tuple[list[str], set[str]]:
     """Turtle subject blocks from sorted N-Triples lines (see ``prepare`` / ``catalogue_lines``)."""
-    from kzgraph.canonical import _CANONICAL, CONTINUATION, Writer
+    from kzgraph.export.canonical import _CANONICAL, CONTINUATION, Writer
 
     writer = Writer()
     iri = writer.iri
@@ -337,12 +334,12 @@ def write_turtle_lines(lines: Sequence[str]) -> bytes:
     return text.encode("utf-8")
 
 
-def write_trig(triples: Sequence[ox.Triple], graph: str = GRAPH_IRI) -> bytes:
+def write_trig(triples: Sequence[ox.Triple], graph: str = iris.GRAPH) -> bytes:
     """Return the triples as TriG, in the named graph ``graph``."""
     return write_trig_lines(_nt_lines(triples), graph)
 
 
-def write_trig_lines(lines: Sequence[str], graph: str = GRAPH_IRI) -> bytes:
+def write_trig_lines(lines: Sequence[str], graph: str = iris.GRAPH) -> bytes:
     """``write_trig`` from the triples' sorted N-Triples lines (see ``catalogue_lines``)."""
     blocks, used = _turtle_blocks_from_lines(lines, indent=INDENT)
     text = _prefix_lines(used)
@@ -1032,7 +1029,7 @@ def serialize_lines(lines: Sequence[str], fmt: str, context: dict[str, Any] | No
     if fmt == "nt":
         return "".join(line + "\n" for line in lines).encode("utf-8")
     if fmt == "nq":
-        name = nt_iri(GRAPH_IRI)
+        name = nt_iri(iris.GRAPH)
         return "".join(line[:-1] + name + " .\n" for line in lines).encode("utf-8")
     if fmt == "ttl":
         return write_turtle_lines(lines)
@@ -1047,7 +1044,7 @@ def serialize_lines(lines: Sequence[str], fmt: str, context: dict[str, Any] | No
 
 
 def write_output(data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path`` atomically (see kzgraph.atomic)."""
+    """Write ``data`` to ``path`` atomically (see kzgraph.output)."""
     write_atomically(path, data)
 
 
@@ -1132,7 +1129,7 @@ def _all_readme(rows: list[tuple[str, str, int, str, str]], version: str, inferr
     if inferred:
         lines.append(f"The graph includes the triples entailed under {inferred} (`--infer {inferred}`).")
     lines += [
-        f"N-Quads and TriG put the triples in the named graph <{GRAPH_IRI}>.",
+        f"N-Quads and TriG put the triples in the named graph <{iris.GRAPH}>.",
         "The JSON-LD files embed their context inline; nothing is fetched to read them.",
         "",
         "| file | format | size (bytes) | triples | SHA-256 |",

@@ -11,10 +11,10 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kzgraph.formats import PROFILES
 from kzgraph.errors import RuntimeFailure, UsageError
+from kzgraph.paths import PROFILES_DIR
 
-PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
-PROFILES = ("dcat-ap", "schema-org")
 
 
 def query_text(name: str) -> str:

@@ -24,7 +24,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kzgraph import iris
-from kzgraph.atomic import write_atomically
+from kzgraph.output import write_atomically
 from kzgraph.errors import InputError
 from kzgraph.paths import display_path
 
@@ -194,7 +194,7 @@ def leading_comments(text: str) -> str:
 
 def canonical_text(path: str | Path) -> str:
     """Parse ``path`` strictly and return its canonical Turtle text; raise InputError if impossible."""
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     path = Path(path)
     if path.suffix.lower() != TURTLE_SUFFIX:

@@ -2,7 +2,7 @@
 
 The data graph is the ontology + vocabularies + data (+ extra files) as loaded, optionally closed
 under RDFS or OWL 2 RL by ``kzgraph.reason.closure`` first. The shapes run on kzgraph's own
-SHACL engine (``kzgraph.shacl_engine``: SHACL Core and SHACL-SPARQL on pyoxigraph); shapes that
+SHACL engine (``kzgraph.validate.engine``: SHACL Core and SHACL-SPARQL on pyoxigraph); shapes that
 use a feature it does not implement run on pyshacl (with ``inference="none"``) instead, and
 ``KZGRAPH_SHACL=pyshacl`` forces pyshacl. Both give the same report (tested on every fixture).
 Every result carries where its focus node is described (file and line).
@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Iterable
 
 from kzgraph import iris
 from kzgraph.errors import InputError, one_line
-from kzgraph.loader import Location
+from kzgraph.load import Location
+from kzgraph.paths import CHECKS_DIR
 
 if TYPE_CHECKING:
     import rdflib
 
-    from kzgraph.loader import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue as Catalogue
 
 SH = iris.SH
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 SEVERITIES = (VIOLATION, WARNING, INFO)
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 CHECKS_NS = "https://w3id.org/kzgraph/checks#"
 SPARQL_COMPONENT = SH + "SPARQLConstraintComponent"
 ONE_FILE_CHECK = CHECKS_NS + "one-file-per-subject"
@@ -162,7 +162,7 @@ def validate(
     store = catalogue.store
     triples: object = catalogue.quads
     if infer:
-        from kzgraph.loader import from_rdflib
+        from kzgraph.load import from_rdflib
         from kzgraph.reason import closure
 
         data_graph = closure(catalogue.rdflib_graph(), infer, axioms=axioms)
@@ -170,7 +170,7 @@ def validate(
         store = _to_store(triples)
     shapes_index = None
     if engine == "native":
-        from kzgraph import shacl_engine
+        from kzgraph.validate import engine as shacl_engine
 
         try:
             raw, shapes_index = _run_native(triples, store, shapes)
@@ -195,12 +195,12 @@ def validate(
 
 
 def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
-    from kzgraph.shacl_engine import Engine, Index
+    from kzgraph.validate.engine import Engine, Index
 
     if hasattr(shapes, "quads"):
         shape_triples = shapes.quads
     else:
-        from kzgraph.loader import from_rdflib
+        from kzgraph.load import from_rdflib
 
         shape_triples = list(from_rdflib(shapes))
     shapes_index = Index(shape_triples)
@@ -211,7 +211,7 @@ def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
 def _native_result(raw, catalogue: "Catalogue") -> Result:
     import pyoxigraph as ox
 
-    from kzgraph.loader import node_key
+    from kzgraph.load import node_key
 
     english = [m for m in raw.messages if m.language in ("en", None, "")]
     chosen = (english or raw.messages or [None])[0]
@@ -441,8 +441,8 @@ def _path_text(graph: "rdflib.Graph", path) -> str:
     """
     from rdflib import BNode
 
-    from kzgraph.loader import from_rdflib
-    from kzgraph.shacl_engine import Index, ShapesError, compile_path
+    from kzgraph.load import from_rdflib
+    from kzgraph.validate.engine import Index, ShapesError, compile_path
 
     if not isinstance(path, BNode):
         return str(path)
@@ -478,7 +478,7 @@ def check_files(checks_dir: Path | None = CHECKS_DIR) -> list[Path]:
 def _check_results(store, catalogue: "Catalogue", checks_dir: Path | None) -> list[Result]:
     import pyoxigraph as ox
 
-    from kzgraph.loader import node_key
+    from kzgraph.load import node_key
 
     results: list[Result] = []
     for path in check_files(checks_dir):
@@ -617,7 +617,7 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
     from rdflib.namespace import RDF
     from rdflib.util import from_n3
 
-    from kzgraph.loader import to_rdflib_term
+    from kzgraph.load import to_rdflib_term
 
     sh = lambda name: URIRef(SH + name)  # noqa: E731
     report = next(iter(graph.subjects(RDF.type, sh("ValidationReport"))), None)
@@ -663,7 +663,7 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
 
 def _copy_description(graph: "rdflib.Graph", node, index) -> None:
     """Copy what the shapes graph says about a blank node (a complex path), recursively."""
-    from kzgraph.loader import to_rdflib_term
+    from kzgraph.load import to_rdflib_term
 
     if index is None or type(node).__name__ != "BlankNode":
         return

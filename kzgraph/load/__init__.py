@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 from urllib.parse import urljoin
@@ -15,6 +13,7 @@ import pyoxigraph as ox
 
 from kzgraph.errors import InputError
 from kzgraph.paths import Layout, display_path
+from kzgraph.store.embedded import EmbeddedCatalogue, FileInfo, Location, node_key  # noqa: F401 - node_key is part of load's API
 
 if TYPE_CHECKING:
     import rdflib
@@ -37,107 +36,13 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _SUFFIX_LIST = ", ".join(RDF_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class Location:
-    """Where a subject is described: a file and a 1-based line."""
-
-    path: Path
-    line: int
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What one loaded file contributed."""
-
-    path: Path
-    format: str
-    triples: int
-    subjects: int
-
-
-@dataclass
-class Catalogue:
-    """The loaded graph: one pyoxigraph store plus where each subject came from.
-
-    The store is for SPARQL; it keeps values, not spellings (Oxigraph stores "01"^^xsd:integer
-    as 1). ``quads`` keeps every triple exactly as written, for conversion and rewriting.
-    ``store`` is None only when loaded with ``store=False`` (export, which needs the quads only).
-    """
-
-    store: ox.Store
-    files: list[Path]
-    # A dict, or (from the parse cache) a mapping read on first use.
-    locations: Mapping[str, Location]
-    duplicates: dict[str, list[Location]] = field(default_factory=dict)
-    file_info: list[FileInfo] = field(default_factory=list)
-    triple_count: int = 0
-    # A list, or (from the parse cache) a sequence read on first use.
-    quads: Sequence[ox.Quad] = field(default_factory=list, repr=False)
-    _graph: "rdflib.Graph | None" = field(default=None, repr=False)
-    # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
-    # holds a blank node.
-    _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
-
-    def location_of(self, node: object) -> Location | None:
-        """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
-        key = node_key(node)
-        seen: set[str] = set()
-        # An anonymous blank node has no line of its own: use the statement that contains it.
-        while key not in self.locations:
-            if not key.startswith("_:") or key in seen:
-                return None
-            seen.add(key)
-            parents = self.store.quads_for_pattern(None, None, ox.BlankNode(key[2:]), None)
-            parent = next(iter(parents), None)
-            if parent is None:
-                return None
-            key = node_key(parent.subject)
-        return self.locations[key]
-
-    def plain_nquads(self) -> bytes | None:
-        """Return every quad as N-Quads text (pyoxigraph's, in no set order), or None when a quad
-        holds a blank node (their labels are the loader's, not canonical).
-
-        From the parse cache this is the cached file itself: no quad object is built.
-        """
-        if self._nquads is not None:
-            return self._nquads()
-        blank = ox.BlankNode
-        if any(type(q.subject) is blank or type(q.object) is blank for q in self.quads):
-            return None
-        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
-
-    def rdflib_graph(self) -> "rdflib.Graph":
-        """Return the graph as an rdflib.Graph, converted once and cached."""
-        if self._graph is None:
-            self._graph = to_rdflib(self.quads)
-        return self._graph
-
-
-def node_key(node: object) -> str:
-    """Return the locations key of a node: the IRI, or ``_:id`` for a blank node."""
-    if isinstance(node, str):
-        # rdflib's URIRef is a str; its BNode is too, so check that first.
-        if type(node).__name__ == "BNode":
-            return "_:" + str(node)
-        return str(node)
-    if isinstance(node, ox.BlankNode):
-        return "_:" + node.value
-    if isinstance(node, ox.NamedNode):
-        return node.value
-    raise TypeError(f"not a subject: {node!r}")
-
-
 def load_catalogue(
     layout: Layout, extra: Sequence[str | Path] = (), include_axioms: bool = False, store: bool = True
-) -> Catalogue:
+) -> EmbeddedCatalogue:
     """Load the ontology, vocabularies and data of ``layout``, plus any extra files or folders.
 
     ``store=False``: the caller needs only the quads; a catalogue from the parse cache then comes
-    without a store (``Catalogue.store`` is None), which saves filling one.
+    without a store (``EmbeddedCatalogue.store`` is None), which saves filling one.
     """
     files = layout.graph_files()
     if include_axioms:
@@ -146,12 +51,12 @@ def load_catalogue(
     return _load(files, store=store)
 
 
-def load_files(paths: Iterable[str | Path]) -> Catalogue:
+def load_files(paths: Iterable[str | Path]) -> EmbeddedCatalogue:
     """Load the given files and folders (folders are walked for RDF files)."""
     return _load(expand_inputs(paths))
 
 
-def load_shapes(layout: Layout) -> Catalogue:
+def load_shapes(layout: Layout) -> EmbeddedCatalogue:
     """Load the SHACL shapes files of ``layout``."""
     return _load(layout.shape_files())
 
@@ -184,7 +89,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
+def _load(paths: Sequence[Path], store: bool = True) -> EmbeddedCatalogue:
     given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
     real_dirs: dict[str, str] = {}
@@ -207,7 +112,7 @@ def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
     return catalogue
 
 
-def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
+def _parse_all(given: Sequence[tuple[Path, Path]]) -> EmbeddedCatalogue:
     store = ox.Store()
     files: list[Path] = []
     locations: dict[str, Location] = {}
@@ -227,7 +132,7 @@ def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
                 duplicates.setdefault(key, [locations[key]]).append(here)
         fmt = RDF_SUFFIXES[resolved.suffix.lower()]
         infos.append(FileInfo(resolved, fmt.name, len(quads), subject_count))
-    return Catalogue(
+    return EmbeddedCatalogue(
         store=store,
         files=files,
         locations=locations,
@@ -250,11 +155,11 @@ def _real_path(path: Path, real_dirs: dict[str, str]) -> Path:
     return Path(full)
 
 
-# --- The persistent parse cache (kzgraph/cache.py) ----------------------------------------
+# --- The persistent parse cache (kzgraph/load/cache.py) ----------------------------------------
 
 
 def _cache_key(files: Sequence[Path]) -> str | None:
-    from kzgraph import cache
+    from kzgraph.load import cache
 
     if cache.cache_dir() is None:
         return None
@@ -265,12 +170,12 @@ def _cache_key(files: Sequence[Path]) -> str | None:
     return cache.entry_key(files, digests)
 
 
-def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogue | None:
+def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> EmbeddedCatalogue | None:
     """Return the cached catalogue for ``key``, or None (never a partial or stale one).
 
     ``store=False``: leave the store out (None); the quads are still read on first use.
     """
-    from kzgraph import cache
+    from kzgraph.load import cache
 
     entry = cache.lookup(key)
     if entry is None:
@@ -319,7 +224,7 @@ def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogu
         locations_file.seek(0)
         return json.load(locations_file)
 
-    return Catalogue(
+    return EmbeddedCatalogue(
         store=oxstore,  # type: ignore[arg-type]
         files=list(files),
         locations=cache.LazyLocations(read_locations, lambda i, line: Location(files[i], line)),
@@ -331,8 +236,8 @@ def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogu
     )
 
 
-def _to_cache(key: str, catalogue: Catalogue) -> None:
-    from kzgraph import cache
+def _to_cache(key: str, catalogue: EmbeddedCatalogue) -> None:
+    from kzgraph.load import cache
 
     index = {path: i for i, path in enumerate(catalogue.files)}
     meta = {

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kzgraph import paths
 from kzgraph.errors import InputError, UsageError
-from kzgraph.sparql import declared_parameters
+from kzgraph.query.sparql import declared_parameters
 
 LABELS_PARAM = "labelLang"
 PARAM_KINDS = ("auto", "iri", "string", "integer", "decimal", "year", "boolean", "lang")

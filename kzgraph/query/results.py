@@ -21,7 +21,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from kzgraph.errors import RuntimeFailure, UsageError
-from kzgraph.sparql import Result, Term
+from kzgraph.query.sparql import Result, Term
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 ASK_FORMATS = ("table", "json", "xml")

@@ -31,7 +31,7 @@ from typing import Sequence
 import pyoxigraph as ox
 
 from kzgraph.errors import KzgraphError, RuntimeFailure, UsageError
-from kzgraph.remote import FORM, N_TRIPLES, Client, Endpoint, RemoteEngine, Response, check_graph
+from kzgraph.store.remote import FORM, N_TRIPLES, Client, Endpoint, RemoteCatalogue, Response, check_graph
 
 CHUNK_TRIPLES = 100_000
 TEMP_PREFIX = "urn:kzgraph:push:"
@@ -145,7 +145,7 @@ def push(
         requests += 1
 
     expected = len(set(triples))
-    found = RemoteEngine(endpoint, client=client).triple_count()
+    found = RemoteCatalogue(endpoint, client=client).count()
     if found != expected:
         raise RuntimeFailure(
             f"the server holds {found} triples in {target} after the push, not the {expected} sent"
