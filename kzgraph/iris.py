@@ -6,6 +6,8 @@ from __future__ import annotations
 GRAPH = "https://w3id.org/kzgraph/graph"
 
 KZG = "https://w3id.org/kzgraph/ontology#"
+# The vocabulary of kzgraph/views/*.ttl (how the entry view groups and writes statements).
+VIEW = "https://w3id.org/kzgraph/view#"
 ID = "https://w3id.org/kzgraph/id/"
 VOCAB = "https://w3id.org/kzgraph/vocab/"
 

@@ -14,6 +14,8 @@ QUERIES_DIR = PACKAGE_DIR / "queries"
 # Quality checks (`*-violation.rq`, run by validate) and the export profiles (CONSTRUCT views).
 CHECKS_DIR = PACKAGE_DIR / "checks"
 PROFILES_DIR = PACKAGE_DIR / "profiles"
+# Views of the graph for people (which statements go where, under which label): entry.ttl for show.
+VIEWS_DIR = PACKAGE_DIR / "views"
 # The wheel carries a copy of ontology/, data/ and shapes/ here (pyproject.toml, force-include).
 CATALOGUE_DIR = PACKAGE_DIR / "_catalogue"
 

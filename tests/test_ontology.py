@@ -104,7 +104,7 @@ def test_every_ontology_term_the_code_names_is_declared(ontology):
     code would silently match nothing."""
     declared = {str(t)[len(iris.KZG):] for t in _kzg_terms(ontology)}
     used: dict[str, set[str]] = defaultdict(set)
-    sources = [*PACKAGE.rglob("*.rq"), *PACKAGE.rglob("*.py"), *LAYOUT.shape_files()]
+    sources = [*PACKAGE.rglob("*.rq"), *PACKAGE.rglob("*.py"), *PACKAGE.glob("views/*.ttl"), *LAYOUT.shape_files()]
     for path in sources:
         text = path.read_text(encoding="utf-8")
         for name in re.findall(r"(?<![\w:])kzg:([A-Za-z][A-Za-z0-9_]*)", text):
