@@ -7,22 +7,20 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
-from kzgraph.cli.options import data_option, infer_option, output_option, root_option
+from kzgraph.cli.options import data_option, infer_option, output_options, root_option
 from kzgraph.errors import UsageError
 
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
 
 
 @click.command("export", short_help="Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML.")
-@click.option(
-    "--format",
-    "format_",
-    type=formats.choice(EXPORT_FORMATS),
-    default=None,
+@output_options(
+    EXPORT_FORMATS,
+    None,
     help="Output format: ttl (default), jsonld, nt, nq, trig, rdfxml (aliases: turtle, json-ld, "
-    "ntriples, nquads, rdf-xml); jsonld is the default for --profile schema-org.",
+    "ntriples, nquads, rdf-xml), or the one -o FILE's extension names; jsonld is the default for "
+    "--profile schema-org.",
 )
-@output_option
 @root_option
 @data_option
 @infer_option
@@ -57,7 +55,8 @@ def export(
     canonical labels, nothing depends on the run. JSON-LD is compacted with the project
     context (ontology/context.jsonld), embedded inline; no remote context is ever fetched.
     N-Quads and TriG put the triples in the named graph https://w3id.org/kzgraph/graph.
-    -o writes atomically: a failed export never leaves a partial file.
+    -o writes atomically: a failed export never leaves a partial file; --all replaces the
+    set of files in DIR at once.
 
     \b
     Example:

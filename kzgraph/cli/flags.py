@@ -9,10 +9,9 @@ import click
 from kzgraph.cli.options import (
     data_option,
     display_width,
-    format_option,
     labels_option,
     load_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -22,8 +21,7 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 
 @click.command("flags", short_help="List the curation flags: doubtful claims awaiting verification.")
 @labels_option
-@format_option(["table", "json", "csv"], "table")
-@output_option
+@output_options(["table", "json", "csv"], "table")
 @pager_option
 @root_option
 @data_option

@@ -48,16 +48,6 @@ labels_option = click.option(
     help="Language of displayed labels.",
 )
 
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE instead of standard output.",
-)
-
-
 def _no_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         ctx.meta["kzgraph.no_pager"] = True
@@ -82,16 +72,51 @@ def display_width(output: Path | None) -> int | None:
     return terminal_width()
 
 
-def format_option(kind: str | Iterable[str], default: str) -> Callable:
-    """Return a ``--format`` option offering the formats of ``kind`` (or the given names)."""
-    return click.option(
-        "--format",
-        "format_",
-        type=formats.choice(kind),
-        default=default,
-        show_default=True,
-        help="Output format.",
-    )
+def output_options(kind: str | Iterable[str], default: str | None, help: str | None = None) -> Callable:
+    """``--format`` and ``-o/--output`` as one bundle (the command receives ``format_`` and ``output``).
+
+    ``-o -`` (or no ``-o``) is standard output: the command gets ``output=None``. Without
+    ``--format`` the format is the one ``-o``'s extension names (``-o scores.csv``: csv), else
+    ``default`` (None: the command decides); a ``--format`` that contradicts the extension is
+    refused. Writing goes through `kzgraph.output.write_file` (regular files replaced
+    atomically, pipes and devices written through).
+    """
+    allowed = formats.names(kind) if isinstance(kind, str) else list(kind)
+    shown = f" (default: {default}; or the one -o FILE's extension names)" if default else ""
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def wrapper(*args, format_=None, output=None, **kwargs):
+            if output is not None and str(output) == "-":
+                output = None
+            named = formats.for_path(str(output), allowed) if output is not None else None
+            if format_ is None:
+                format_ = named or default
+            elif named is not None and named != formats.normalize(format_) and output.suffix.lower() != ".txt":
+                raise click.UsageError(
+                    f"--format {format_} contradicts -o {output} (a .{named} file); "
+                    "drop --format or change the file name"
+                )
+            return command(*args, format_=format_, output=output, **kwargs)
+
+        wrapper = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            default=None,
+            metavar="FILE",
+            help="Write to FILE instead of standard output ('-': standard output).",
+        )(wrapper)
+        return click.option(
+            "--format",
+            "format_",
+            type=formats.choice(allowed),
+            default=None,
+            help=(help or "Output format.") + shown,
+        )(wrapper)
+
+    return decorate
+
 
 
 def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) -> "Catalogue":

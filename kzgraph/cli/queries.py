@@ -6,12 +6,11 @@ import json
 
 import click
 
-from kzgraph.cli.options import display_width, format_option, output_option, pager_option
+from kzgraph.cli.options import display_width, output_options, pager_option
 
 
 @click.command("queries", short_help="List the named queries with their titles and parameters.")
-@format_option(["table", "json"], "table")
-@output_option
+@output_options(["table", "json"], "table")
 @pager_option
 def queries(format_: str, output) -> None:
     """List the named queries with their titles, questions and parameters.

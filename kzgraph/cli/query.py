@@ -17,7 +17,7 @@ from kzgraph.cli.options import (
     infer_option,
     labels_option,
     open_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -42,15 +42,13 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
     "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",
 )
-@click.option(
-    "--format",
-    "format_",
-    type=formats.choice(QUERY_FORMATS),
-    default=None,
+@output_options(
+    QUERY_FORMATS,
+    None,
     help="Output format: table (default), csv, tsv, json, xml for SELECT; table, json, xml "
-    "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
+    "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE; without it, the one -o FILE's "
+    "extension names.",
 )
-@output_option
 @pager_option
 @root_option
 @data_option
@@ -239,6 +237,6 @@ def write_output(data: bytes, output: Path | None) -> None:
         stream.write(data)
         stream.flush()
         return
-    from kzgraph.output import write_atomically
+    from kzgraph.output import write_file
 
-    write_atomically(output, data)
+    write_file(output, data)

@@ -15,10 +15,9 @@ import click
 from kzgraph.cli.options import (
     data_option,
     display_width,
-    format_option,
     labels_option,
     load_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -71,8 +70,7 @@ def _score_lines(score: dict[str, Any] | None, total: str | None) -> list[str]:
 @click.command("show", short_help="Show everything the catalogue knows about one entry.")
 @click.argument("slug")
 @labels_option
-@format_option(["table", "json"], "table")
-@output_option
+@output_options(["table", "json"], "table")
 @pager_option
 @root_option
 @data_option

@@ -14,10 +14,9 @@ from kzgraph.cli.options import (
     data_option,
     display_width,
     endpoint_option,
-    format_option,
     labels_option,
     open_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -79,8 +78,7 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @click.option("--search", metavar="TEXT", help="Case-insensitive text in a name or description.")
 @click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
 @labels_option
-@format_option(["table", "json", "csv"], "table")
-@output_option
+@output_options(["table", "json", "csv"], "table")
 @pager_option
 @root_option
 @data_option

@@ -9,10 +9,9 @@ import click
 from kzgraph.cli.options import (
     data_option,
     display_width,
-    format_option,
     labels_option,
     load_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -33,8 +32,7 @@ MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", 
 
 @click.command("stats", short_help="Summarize the catalogue: entries per section, type, language, topic, ...")
 @labels_option
-@format_option(["table", "json"], "table")
-@output_option
+@output_options(["table", "json"], "table")
 @pager_option
 @root_option
 @data_option

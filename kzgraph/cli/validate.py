@@ -13,7 +13,7 @@ from kzgraph.cli.options import (
     endpoint_option,
     infer_option,
     open_from_options,
-    output_option,
+    output_options,
     pager_option,
     root_option,
 )
@@ -25,12 +25,9 @@ REPORT_FORMATS = ("text", "json", "turtle")
 @root_option
 @data_option
 @infer_option
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(REPORT_FORMATS + ("ttl",), case_sensitive=False),
-    default="text",
-    show_default=True,
+@output_options(
+    REPORT_FORMATS,
+    "text",
     help="Report format: text (file:line per problem), json, or turtle (the SHACL validation report graph).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
@@ -39,7 +36,6 @@ REPORT_FORMATS = ("text", "json", "turtle")
     is_flag=True,
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
-@output_option
 @pager_option
 @endpoint_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
@@ -75,7 +71,7 @@ def validate(
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph.output import write_atomically
+    from kzgraph.output import write_file
     from kzgraph.load import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.validate import validate as run_validation
@@ -135,7 +131,7 @@ def validate(
         text = render_text(report)
 
     if output is not None:
-        write_atomically(output, text.encode("utf-8"))
+        write_file(output, text.encode("utf-8"))
         click.echo(report.summary(), err=True)
     else:
         from kzgraph.cli.query import write_output

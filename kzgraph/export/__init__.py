@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import pyoxigraph as ox
 
 from kzgraph import iris
-from kzgraph.output import write_atomically
+from kzgraph.output import write_file, write_folder
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 from kzgraph.load import from_rdflib
 
@@ -1044,8 +1044,8 @@ def serialize_lines(lines: Sequence[str], fmt: str, context: dict[str, Any] | No
 
 
 def write_output(data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path`` atomically (see kzgraph.output)."""
-    write_atomically(path, data)
+    """Write ``data`` to ``path`` (atomically for a regular file; see kzgraph.output)."""
+    write_file(path, data)
 
 
 # ---------------------------------------------------------------- --all
@@ -1140,13 +1140,8 @@ def _all_readme(rows: list[tuple[str, str, int, str, str]], version: str, inferr
 
 
 def write_all(files: dict[str, bytes], directory: Path) -> None:
-    """Write the files of ``build_all`` into ``directory`` (created if missing), each atomically."""
+    """Write the files of ``build_all`` into ``directory`` (created if missing), atomically as a set."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--all {directory}: not a folder")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise RuntimeFailure(f"cannot create {directory}: {err.strerror or err}") from None
-    for name in sorted(files):
-        write_output(files[name], directory / name)
+    write_folder(directory, files)

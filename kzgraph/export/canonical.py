@@ -24,7 +24,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kzgraph import iris
-from kzgraph.output import write_atomically
+from kzgraph.output import write_file
 from kzgraph.errors import InputError
 from kzgraph.paths import display_path
 
@@ -252,7 +252,7 @@ def format_file(path: str | Path, check: bool = False) -> FormatResult:
     if current == wanted:
         return FormatResult(path, False)
     if not check:
-        write_atomically(path, wanted)
+        write_file(path, wanted)
     return FormatResult(path, True)
 
 
