@@ -74,6 +74,26 @@ def _update(client: Client, endpoint: Endpoint, text: str) -> Response:
     return client.request("POST", endpoint.update_url, data=body, content_type=FORM)
 
 
+# Virtuoso rolls a transaction back when it waits too long for the locks readers hold at
+# repeatable read (measured on a loaded machine: "SR171: Transaction timed out"); the graph is
+# then unchanged and the replacement can run again.
+_ROLLED_BACK = ("SR171", "40001")
+REPLACE_ATTEMPTS = 3
+
+
+def _replace(client: Client, endpoint: Endpoint, update: str) -> int:
+    """Run the replacement, again when the server says it rolled it back; return the requests sent."""
+    for attempt in range(1, REPLACE_ATTEMPTS + 1):
+        try:
+            _update(client, endpoint, update)
+            return attempt
+        except RuntimeFailure as err:
+            if attempt == REPLACE_ATTEMPTS or not any(code in str(err) for code in _ROLLED_BACK):
+                raise
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
+
+
 def replace_update(temp: ox.NamedNode, target: ox.NamedNode, server: str) -> str:
     """The SPARQL update that puts the temporary graph in the target's place, in one transaction."""
     if "virtuoso" not in server.lower():
@@ -130,8 +150,7 @@ def push(
             requests += 1
         moved = True  # from here on the server may have replaced the graph
         update = replace_update(temp, target, server)
-        _update(client, endpoint, update)
-        requests += 1
+        requests += _replace(client, endpoint, update)
     except KzgraphError as err:
         _drop_quietly(client, endpoint, temp)
         if moved:
