@@ -10,6 +10,7 @@ import click
 from kzgraph.cli.options import data_option, endpoint_option, infer_option, make_engine, output_option, root_option
 
 REPORT_FORMATS = ("text", "json", "turtle")
+SEVERITY_LEVELS = ("violation", "warning", "info")
 
 
 @click.command("validate")
@@ -26,6 +27,14 @@ REPORT_FORMATS = ("text", "json", "turtle")
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
 @click.option(
+    "--severity",
+    type=click.Choice(SEVERITY_LEVELS, case_sensitive=False),
+    default=None,
+    help="List problems of this severity and above (default: warning; infos are the open curation "
+    "flags). The summary always counts everything.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="List violations only, then the summary (--severity violation).")
+@click.option(
     "--standalone",
     is_flag=True,
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
@@ -39,6 +48,8 @@ def validate(
     infer: str | None,
     format_: str,
     strict: bool,
+    severity: str | None,
+    quiet: bool,
     standalone: bool,
     output: Path | None,
     files: tuple[Path, ...],
@@ -53,14 +64,17 @@ def validate(
     path:line: severity: message (focus node, property, offending value), grouped
     by file, then a summary. Exit code 0 when there is no violation (warnings
     fail only with --strict), 1 when there are violations, 2 when a file does not
-    parse or the shapes are malformed. With --endpoint, the graph on the server
+    parse or the shapes are malformed. The text report starts with the summary
+    and lists violations and warnings (--severity info adds the open curation
+    flags; --quiet lists violations only). With --endpoint, the graph on the server
     is fetched (one CONSTRUCT) and validated here with the same shapes; problems
     name the node, as there is no file and line.
 
     \b
     Example:
       kzgraph validate
-      kzgraph validate data/entries/paperlab.ttl
+      kzgraph validate --quiet
+      kzgraph validate data/entries/paperlab.ttl --severity info
       kzgraph validate --standalone my-graph.ttl
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
@@ -96,10 +110,17 @@ def validate(
 
         raise InputError(f"no SHACL shapes found in {layout.shapes_dir}; check --root")
     report = run_validation(
-        catalogue, shapes, infer=infer, axioms=layout.axioms_file if infer else None
+        catalogue, shapes, infer=infer, axioms=layout.axioms_file if infer else None,
+        data_dir=None if endpoint is not None else layout.data_dir,
     )
     if named:
         report = report.only_files(named)
+    if quiet and severity not in (None, "violation"):
+        from kzgraph.errors import UsageError
+
+        raise UsageError(f"--quiet lists violations only; it cannot be combined with --severity {severity}")
+    threshold = "violation" if quiet else (severity or "warning").lower()
+    shown = [r for r in report.results if _rank(r.severity) <= SEVERITY_LEVELS.index(threshold)]
 
     format_ = "turtle" if format_.lower() == "ttl" else format_.lower()
     if format_ == "json":
@@ -116,7 +137,7 @@ def validate(
                     "files": len(report.files),
                     "text": report.summary(),
                 },
-                "results": [r.to_dict() for r in report.results],
+                "results": [r.to_dict() for r in (shown if severity or quiet else report.results)],
             },
             ensure_ascii=False,
             indent=2,
@@ -124,7 +145,7 @@ def validate(
     elif format_ == "turtle":
         text = _turtle(report.graph)
     else:
-        text = render_text(report)
+        text = render_text(report, shown, hint=not quiet)
 
     if output is not None:
         write_atomically(output, text.encode("utf-8"))
@@ -136,18 +157,28 @@ def validate(
         click.get_current_context().exit(code)
 
 
-def render_text(report) -> str:
-    """Return the human report: results grouped by file, then the one-line summary."""
+def _rank(severity: str) -> int:
+    """0 violation, 1 warning, 2 info; a shape's own severity IRI counts as an info."""
+    level = severity.lower()
+    return SEVERITY_LEVELS.index(level) if level in SEVERITY_LEVELS else len(SEVERITY_LEVELS) - 1
+
+
+def render_text(report, results=None, hint: bool = True) -> str:
+    """Return the human report: the one-line summary, then ``results`` grouped by file.
+
+    ``results`` defaults to every result; when some are left out, a last line says how many and
+    how to list them (unless ``hint`` is false).
+    """
     from kzgraph.paths import display_path
     from kzgraph.shacl import compact, compact_path, compact_value
 
-    lines: list[str] = []
+    results = report.results if results is None else results
+    lines: list[str] = [report.summary()]
     current: object = object()
-    for result in report.results:
+    for result in results:
         where_file = result.location.path if result.location else None
         if where_file != current:
-            if lines:
-                lines.append("")
+            lines.append("")
             current = where_file
         where = f"{display_path(result.location.path)}:{result.location.line}" if result.location else "(no file)"
         detail = [compact(result.focus)]
@@ -157,9 +188,11 @@ def render_text(report) -> str:
             detail.append(compact_value(result.value))
         message = _compact_message(result.message)
         lines.append(f"{where}: {result.severity.lower()}: {message} ({', '.join(detail)})")
-    if lines:
-        lines.append("")
-    lines.append(report.summary())
+    left_out = len(report.results) - len(results)
+    if left_out and hint:
+        levels = sorted({_rank(r.severity) for r in report.results} - {_rank(r.severity) for r in results})
+        lowest = SEVERITY_LEVELS[max(levels)] if levels else "info"
+        lines += ["", f"{left_out} more not listed: kzgraph validate --severity {lowest} lists them"]
     return "\n".join(lines) + "\n"
 
 
