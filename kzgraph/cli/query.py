@@ -35,8 +35,9 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }' (repeatable). "
-    "An IRI parameter takes an IRI, prefix:local, or a slug such as 'violence'.",
+    help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }'. An IRI parameter takes an IRI, "
+    "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
+    "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",
 )
 @click.option(
     "--format",
@@ -92,6 +93,7 @@ def query(
       kzgraph query -f my.rq --format csv -o answers.csv
       kzgraph query -n sources-by-topic --param topic=violence --labels ru
       kzgraph query -n founded-in-year --param year=2018 --format json
+      kzgraph query -n sources --param dataFormat=csv,spss
       kzgraph query -n dissolved --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import iris, named, results, sparql
@@ -134,12 +136,20 @@ def query(
     target = _apply_inference(graph, infer, root) if infer else graph
     store = getattr(target, "store", target)
 
-    bindings = {
-        name: sparql.parse_param_value(
-            raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES, name=name
-        )
-        for name, raw in raw_params.items()
-    }
+    bindings: dict[str, sparql.Term | list[sparql.Term]] = {}
+    for name, values in raw_params.items():
+        kind = declared_kinds.get(name, "auto")
+        if kind == "iri":
+            values = [part.strip() for raw in values
+                      for part in ([raw] if raw.startswith("<") else raw.split(",")) if part.strip()]
+        terms: list[sparql.Term] = []
+        for raw in values:
+            term = sparql.parse_param_value(raw, kind, store=store, prefixes=iris.PREFIXES, name=name)
+            if term not in terms:
+                terms.append(term)
+        if not terms:
+            raise UsageError(f"--param {name}= needs a value")
+        bindings[name] = terms if len(terms) > 1 else terms[0]
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
         bindings[named.LABELS_PARAM] = sparql.parse_param_value(labels, "lang")
 
@@ -185,16 +195,15 @@ def _read_query_file(name: str) -> str:
         raise InputError(f"cannot read the query file: {e}", path=name) from None
 
 
-def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _parse_params(params: tuple[str, ...]) -> dict[str, list[str]]:
+    """NAME=VALUE items by name; a name given twice keeps every value, in order."""
+    out: dict[str, list[str]] = {}
     for item in params:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise UsageError(f"--param {item!r}: write it as NAME=VALUE")
-        if name in out:
-            raise UsageError(f"--param {name} is given twice")
-        out[name] = value
+        out.setdefault(name, []).append(value)
     return out
 
 

@@ -20,7 +20,7 @@ from kzgraph.cli.options import (
     root_option,
 )
 
-SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score")
+SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score", "link")
 
 
 def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, json_doc: Any = None) -> bytes:
@@ -54,14 +54,14 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 
 
 @click.command("sources", short_help="List catalogue entries, filtered by language, topic, type, format, ...")
-@click.option("--language", metavar="LANG", help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
+@click.option("--language", metavar="LANG", multiple=True, help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
 @click.option("--primary-only", is_flag=True, help="With --language: leave out entries that have the language only in occasional translations.")
-@click.option("--topic", metavar="TOPIC", help="About this topic or a narrower one: a slug (violence) or a label.")
-@click.option("--type", "org_type", metavar="TYPE", help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
-@click.option("--section", metavar="SECTION", help="Review section: a slug (local-ngos) or its number 1-4.")
-@click.option("--methodology", metavar="STATUS", help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
-@click.option("--data-format", metavar="FORMAT", help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
-@click.option("--country", metavar="COUNTRY", help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
+@click.option("--topic", metavar="TOPIC", multiple=True, help="About this topic or a narrower one: a slug (violence) or a label.")
+@click.option("--type", "org_type", metavar="TYPE", multiple=True, help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
+@click.option("--section", metavar="SECTION", multiple=True, help="Review section: a slug (local-ngos) or its number 1-4.")
+@click.option("--methodology", metavar="STATUS", multiple=True, help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
+@click.option("--data-format", metavar="FORMAT", multiple=True, help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
+@click.option("--country", metavar="COUNTRY", multiple=True, help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
 @click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
 @click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
 @click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")
@@ -74,14 +74,14 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @data_option
 @endpoint_option
 def sources(
-    language: str | None,
+    language: tuple[str, ...],
     primary_only: bool,
-    topic: str | None,
-    org_type: str | None,
-    section: str | None,
-    methodology: str | None,
-    data_format: str | None,
-    country: str | None,
+    topic: tuple[str, ...],
+    org_type: tuple[str, ...],
+    section: tuple[str, ...],
+    methodology: tuple[str, ...],
+    data_format: tuple[str, ...],
+    country: tuple[str, ...],
     founded_after: int | None,
     founded_before: int | None,
     active: bool,
@@ -94,17 +94,26 @@ def sources(
     data: tuple[Path, ...],
     endpoint=None,
 ) -> None:
-    """List the catalogue entries that match every filter given.
+    """List the catalogue entries that match the filters given.
 
-    Filters combine with AND. A value that names nothing is refused with the
-    list of valid values. Columns: slug, name, section/item in the review,
-    organization type, languages (primary, occasional in parentheses),
-    entry-level methodology status, transparency score (0-1, see
-    'kzgraph show SLUG' for its breakdown).
+    A filter given twice, or with a comma list, matches ANY of its values (OR);
+    different filters must ALL match (AND), as in faceted search:
+    '--data-format csv --data-format spss' (or '--data-format csv,spss') lists
+    the entries with CSV or SPSS data; adding '--language kk' keeps those of
+    them available in Kazakh. A value that names nothing is refused with the
+    closest valid values ('kzgraph vocab SCHEME' lists them all).
+
+    Columns: slug, name, section/item in the review, organization type,
+    languages (primary, occasional in parentheses), entry-level methodology
+    status, transparency score (0-1, see 'kzgraph show SLUG' for its
+    breakdown), link (the homepage, else the landing page; shortened to fit
+    the terminal in the table, in full in CSV and JSON).
 
     \b
     Example:
       kzgraph sources --topic violence
+      kzgraph sources --data-format csv --data-format spss
+      kzgraph sources --language kk,ru --topic violence
       kzgraph sources --language kk --section local-ngos --methodology partial
       kzgraph sources --country UZB --type independent-media --format csv
       kzgraph sources --founded-after 2018 --founded-before 2018 --sort name
@@ -129,7 +138,7 @@ def sources(
         active=active,
         search=search,
     )
-    if primary_only and language is None:
+    if primary_only and not language:
         raise UsageError("--primary-only needs --language")
     catalogue = make_engine(root, data, endpoint)
     vocab = facets.Vocabularies.load(catalogue)
@@ -156,6 +165,7 @@ def sources(
             languages_cell(r.primary, r.occasional),
             status(r),
             facets.format_score(r.score.score) if r.score else "",
+            r.link or "",
         )
         for r in rows
     ]
@@ -175,6 +185,7 @@ def sources(
                 "founded": r.founded,
                 "dissolved": r.dissolved,
                 "score": float(r.score.score) if r.score and r.score.score is not None else None,
+                "link": r.link,
             }
             for r in rows
         ]
