@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
     "flags": ("kzgraph.cli.flags:flags", "List the curation flags: doubtful claims awaiting verification."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
+    "new": ("kzgraph.cli.new:new", "Write a new catalogue entry with its required facts as placeholders."),
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
