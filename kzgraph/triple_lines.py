@@ -42,6 +42,25 @@ _SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '
 
 
 @dataclass
+class Comments:
+    """The comments of a file, each attached to what follows it (or, on the same line, precedes it).
+
+    ``before_subject[s]`` are written above the subject's block, ``before_predicate[(s, p)]`` above
+    the predicate's line, ``end`` after the last block; ``lost`` are (line, text) of comments with
+    nothing to attach to (inside a blank node or a collection).
+    """
+
+    before_subject: dict[str, list[str]] = field(default_factory=dict)
+    before_predicate: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    end: list[str] = field(default_factory=list)
+    lost: list[tuple[int, str]] = field(default_factory=list)
+
+    def count(self) -> int:
+        return (sum(map(len, self.before_subject.values())) + sum(map(len, self.before_predicate.values()))
+                + len(self.end) + len(self.lost))
+
+
+@dataclass
 class TripleLines:
     """The lines of one file's triples: exact (s, p, o) and, for a missing object, (s, p).
 
@@ -53,6 +72,9 @@ class TripleLines:
     predicates: dict[tuple[str, str], int] = field(default_factory=dict)
     # (s, p) -> [(line, object token, prefixes then, base then)]
     objects: dict[tuple[str, str], list] = field(default_factory=dict)
+    # with comments=True: where each comment belongs, for `kzgraph fmt` to keep it
+    comments: "Comments | None" = None
+
 
     def _keys(self, pair: tuple[str, str]) -> list[tuple[str | None, int]]:
         return [(_term_key(m, prefixes, base), line) for line, m, prefixes, base in self.objects.get(pair, ())]
@@ -117,11 +139,32 @@ def _term_key(m: re.Match, prefixes: dict[str, str], base: str | None) -> str | 
     return f"<{iri}>" if iri is not None else None
 
 
-def scan_triple_lines(text: str, base: str | None = None) -> TripleLines:
-    """Return where each triple with a named subject is written in Turtle / TriG / N-Triples text."""
-    from kzgraph.loader import _pname, _resolve
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def scan_triple_lines(text: str, base: str | None = None, comments: bool = False,
+                      skip_lines: int = 0) -> TripleLines:
+    """Return where each triple with a named subject is written in Turtle / TriG / N-Triples text.
+
+    ``comments``: also attach every comment after line ``skip_lines`` (the file's leading block,
+    which ``kzgraph fmt`` keeps as it is) to the subject or predicate it belongs to.
+    """
+    from kzgraph.loader import _resolve
 
     found = TripleLines()
+    notes = found.comments = Comments() if comments else None
+    pending: list[tuple[int, str]] = []
+    last_line, last_place = 0, None  # the line of the last term read, and what it belongs to
+
+    def attach(place) -> None:
+        for number, note in pending:
+            if place is None:
+                notes.lost.append((number, note))
+            elif place[0] == "s":
+                notes.before_subject.setdefault(place[1], []).append(note)
+            else:
+                notes.before_predicate.setdefault(place[1:], []).append(note)
+        pending.clear()
     prefixes: dict[str, str] = {}
     # frames: [subject key or None, predicate or None, state] ; state: "s" subject, "p" predicate,
     # "o" object, "after" (after an object: , ; . or ]), "list" (inside a collection)
@@ -143,10 +186,27 @@ def scan_triple_lines(text: str, base: str | None = None) -> TripleLines:
             break
         kind = m.lastgroup
         if kind == "end":
+            if notes is not None and "#" in text[m.start():]:
+                for c in _COMMENT.finditer(text, m.start()):
+                    line += text.count("\n", line_pos, c.start())
+                    line_pos = c.start()
+                    if line > skip_lines:
+                        pending.append((line, c[0].rstrip()))
             break
         if kind in ("lang", "dtiri", "dtword"):
             kind = "string"
         start, pos = m.start(kind), m.end()
+        if notes is not None and start > m.start() and "#" in text[m.start():start]:
+            for c in _COMMENT.finditer(text, m.start(), start):
+                line += text.count("\n", line_pos, c.start())
+                line_pos = c.start()
+                if line <= skip_lines:
+                    continue
+                if line == last_line and last_place is not None:  # a comment at the end of a line
+                    pending.append((line, c[0].rstrip()))
+                    attach(last_place)
+                else:
+                    pending.append((line, c[0].rstrip()))
         tokens: list[tuple[str, re.Match | str]]
         if kind == "word" and m["word"].endswith(".") and not _DECIMAL.fullmatch(m["word"]):
             # "ex:o." : the statement's dot is glued to the term
@@ -227,21 +287,28 @@ def scan_triple_lines(text: str, base: str | None = None) -> TripleLines:
                 continue
             if state == "list":
                 continue
+            line += text.count("\n", line_pos, start)
+            line_pos = start
             if state == "s":
                 frame[0] = subject_of(_term_key(tok, prefixes, base))
                 # TriG: "name {" names a graph; the brace resets the frame
                 frame[2] = "p"
+                place = ("s", frame[0]) if frame[0] is not None and len(stack) == 1 else None
             elif state == "p":
                 frame[1] = _RDF_TYPE if word == "a" else (subject_of(_term_key(tok, prefixes, base)) if kind != "string" else None)
                 frame[2] = "o"
                 if frame[0] is not None and frame[1] is not None:
-                    line += text.count("\n", line_pos, start)
-                    line_pos = start
                     found.predicates.setdefault((frame[0], frame[1]), line)
-            elif state in ("o", "after"):
+                place = ("p", frame[0], frame[1]) if frame[0] is not None and frame[1] is not None else None
+            else:
                 if frame[0] is not None and frame[1] is not None:
-                    line += text.count("\n", line_pos, start)
-                    line_pos = start
                     found.objects.setdefault((frame[0], frame[1]), []).append((line, tok, prefixes, base))
                 frame[2] = "after"
+                place = ("p", frame[0], frame[1]) if frame[0] is not None and frame[1] is not None else None
+            if notes is not None:
+                if pending:
+                    attach(place)
+                last_line, last_place = line, place
+    if notes is not None:
+        notes.end += [note for _, note in pending]
     return found
