@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -10,12 +11,15 @@ import click
 
 from kzgraph import formats
 from kzgraph.cli.options import (
+    SECONDS,
     data_option,
+    display_width,
     endpoint_option,
     infer_option,
     labels_option,
     make_engine,
     output_option,
+    pager_option,
     root_option,
 )
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
@@ -48,6 +52,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
 )
 @output_option
+@pager_option
 @root_option
 @data_option
 @infer_option
@@ -55,7 +60,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @endpoint_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="SECONDS",
     help="Stop the query after SECONDS (it runs in a child process that is killed).",
@@ -180,8 +185,25 @@ def query(
             err.path = source_path or "<query>"
             err.message = re.sub(r" at line \d+, column \d+", "", err.message)
         raise
-    data_out = results.render(result, format_)
+    data_out = results.render(result, format_, width=display_width(output))
     write_output(data_out, output)
+
+
+def _wants_pager(data: bytes) -> bool:
+    """A pager for output taller than the terminal, when standard output is one (not --no-pager)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("kzgraph.no_pager"):
+        return False
+    if os.environ.get("KZGRAPH_NO_PAGER"):
+        return False
+    try:
+        if not (sys.stdout.isatty() and sys.stdin.isatty()):
+            return False
+    except (AttributeError, ValueError):
+        return False
+    import shutil
+
+    return data.count(b"\n") >= shutil.get_terminal_size().lines
 
 
 def _read_query_file(name: str) -> str:
@@ -225,7 +247,11 @@ def _apply_inference(catalogue, mode: str, root: Path | None):
 
 
 def write_output(data: bytes, output: Path | None) -> None:
+    """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
     if output is None:
+        if _wants_pager(data):
+            click.echo_via_pager(data.decode("utf-8", "replace"))
+            return
         stream = click.get_binary_stream("stdout")
         stream.write(data)
         stream.flush()

@@ -12,19 +12,34 @@ import click
 
 from kzgraph.cli.options import (
     data_option,
+    display_width,
     endpoint_option,
     format_option,
     labels_option,
     make_engine,
     output_option,
+    pager_option,
     root_option,
 )
 
 SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score", "link")
 
 
-def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, json_doc: Any = None) -> bytes:
-    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects)."""
+def write_rows(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    json_doc: Any = None,
+    *,
+    width: int | None = None,
+    shorten: Sequence[str] = (),
+    keep: Sequence[str] = (),
+) -> bytes:
+    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects).
+
+    The table is fitted to ``width`` when given (`kzgraph.tables.text_table`: ``shorten``
+    columns cut with …, ``keep`` columns whole), else plain, one row per line.
+    """
     if fmt == "json":
         doc = json_doc if json_doc is not None else [dict(zip(columns, r)) for r in rows]
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -35,14 +50,10 @@ def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, 
         w.writerow(columns)
         w.writerows(cells)
         return buf.getvalue().encode("utf-8")
+    from kzgraph.tables import text_table
+
     cells = [[c.replace("\n", " ") for c in r] for r in cells]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(columns)]
-
-    def line(parts: Sequence[str]) -> str:
-        return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()
-
-    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
 
 
 def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
@@ -70,6 +81,7 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @labels_option
 @format_option(["table", "json", "csv"], "table")
 @output_option
+@pager_option
 @root_option
 @data_option
 @endpoint_option
@@ -189,4 +201,5 @@ def sources(
             }
             for r in rows
         ]
-    write_output(write_rows(SOURCE_COLUMNS, table, format_, doc), output)
+    write_output(write_rows(SOURCE_COLUMNS, table, format_, doc, width=display_width(output),
+                            shorten=("link",), keep=("slug",)), output)

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, endpoint_option, infer_option, make_engine, output_option, root_option
+from kzgraph.cli.options import (
+    SECONDS,
+    data_option,
+    display_width,
+    endpoint_option,
+    infer_option,
+    make_engine,
+    output_option,
+    pager_option,
+    root_option,
+)
 
 REPORT_FORMATS = ("text", "json", "turtle")
 SEVERITY_LEVELS = ("violation", "warning", "info")
@@ -40,7 +50,12 @@ SEVERITY_LEVELS = ("violation", "warning", "info")
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
 @output_option
+@pager_option
 @endpoint_option
+@click.option(
+    "--timeout", type=SECONDS, default=None, metavar="SECONDS",
+    help="Stop after SECONDS (loading, reasoning and validation run in a child process that is killed).",
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
     root: Path | None,
@@ -54,6 +69,7 @@ def validate(
     output: Path | None,
     files: tuple[Path, ...],
     endpoint=None,
+    timeout: float | None = None,
 ) -> None:
     """Validate the ontology, vocabularies and data against the SHACL shapes.
 
@@ -61,8 +77,8 @@ def validate(
     plus those files is validated, and only problems on nodes described in FILES
     are reported (--standalone: FILES with the ontology and vocabularies only,
     for a graph that stands on its own). Each problem is reported as
-    path:line: severity: message (focus node, property, offending value), grouped
-    by file, then a summary. Exit code 0 when there is no violation (warnings
+    path:line: severity: message (focus node, property, offending value) on the
+    line of the offending triple, grouped by file. Exit code 0 when there is no violation (warnings
     fail only with --strict), 1 when there are violations, 2 when a file does not
     parse or the shapes are malformed. The text report starts with the summary
     and lists violations and warnings (--severity info adds the open curation
@@ -79,7 +95,42 @@ def validate(
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
+    import sys
+
+    from kzgraph import deadline
     from kzgraph.atomic import write_atomically
+
+    if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
+        # Ctrl-C does not stop a SHACL-SPARQL constraint inside pyoxigraph; a child process can be killed
+        timeout = deadline.NO_DEADLINE
+    if quiet and severity not in (None, "violation"):
+        from kzgraph.errors import UsageError
+
+        raise UsageError(f"--quiet lists violations only; it cannot be combined with --severity {severity}")
+    text, summary, code = deadline.run(
+        lambda: _validate(root, data, infer, format_, strict, standalone, files, endpoint, severity, quiet),
+        timeout, "validation", "raise --timeout, or look for a costly SHACL-SPARQL constraint or --infer",
+    )
+    if output is not None:
+        write_atomically(output, text.encode("utf-8"))
+        click.echo(summary, err=True)
+    else:
+        from kzgraph.cli.query import write_output
+
+        if format_.lower() not in ("json", "turtle", "ttl"):
+            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
+            # file:line: at the start of its first line; a pipe gets one result per line
+            from kzgraph.tables import wrap_text
+
+            text = wrap_text(text, display_width(None), indent_after="    ")
+        write_output(text.encode("utf-8"), None)
+    if code:
+        click.get_current_context().exit(code)
+
+
+def _validate(root, data, infer, format_, strict, standalone, files, endpoint, severity=None,
+              quiet=False) -> tuple[str, str, int]:
+    """Load, validate and render: return the report text, its summary line and the exit code."""
     from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.shacl import validate as run_validation
@@ -115,10 +166,6 @@ def validate(
     )
     if named:
         report = report.only_files(named)
-    if quiet and severity not in (None, "violation"):
-        from kzgraph.errors import UsageError
-
-        raise UsageError(f"--quiet lists violations only; it cannot be combined with --severity {severity}")
     threshold = "violation" if quiet else (severity or "warning").lower()
     shown = [r for r in report.results if _rank(r.severity) <= SEVERITY_LEVELS.index(threshold)]
 
@@ -146,15 +193,7 @@ def validate(
         text = _turtle(report.graph)
     else:
         text = render_text(report, shown, hint=not quiet)
-
-    if output is not None:
-        write_atomically(output, text.encode("utf-8"))
-        click.echo(report.summary(), err=True)
-    else:
-        click.echo(text, nl=False)
-    code = report.exit_code(strict=strict)
-    if code:
-        click.get_current_context().exit(code)
+    return text, report.summary(), report.exit_code(strict=strict)
 
 
 def _rank(severity: str) -> int:
