@@ -81,19 +81,24 @@ def browser(playwright_session):
     browser.close()
 
 
+def _new_context(browser, **options):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    ctx.route("**/*", _local_only)
+    return ctx
+
+
 @pytest.fixture(scope="session")
 def context(browser):
     """One browser context (JavaScript on) for the session; offline: only 127.0.0.1 and file://."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    ctx.route("**/*", _local_only)
+    ctx = _new_context(browser)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture(scope="session")
 def context_nojs(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    ctx.route("**/*", _local_only)
+    """The same with JavaScript off: what a reader without scripts sees."""
+    ctx = _new_context(browser, java_script_enabled=False)
     yield ctx
     ctx.close()
 
@@ -107,23 +112,24 @@ def _local_only(route):
         route.abort("blockedbyclient")
 
 
+def _watched_page(ctx):
+    pg = ctx.new_page()
+    pg.watch = harness.Watch()
+    pg.watch.attach(pg)
+    return pg
+
+
 @pytest.fixture(scope="session")
 def page(context):
     """One page reused by the tests, watched for console errors and failed requests."""
-    pg = context.new_page()
-    watch = harness.Watch()
-    watch.attach(pg)
-    pg.watch = watch
+    pg = _watched_page(context)
     yield pg
     pg.close()
 
 
 @pytest.fixture(scope="session")
 def page_nojs(context_nojs):
-    pg = context_nojs.new_page()
-    watch = harness.Watch()
-    watch.attach(pg)
-    pg.watch = watch
+    pg = _watched_page(context_nojs)
     yield pg
     pg.close()
 

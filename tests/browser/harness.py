@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from servers import free_port, missing  # noqa: F401 - shared with the SPARQL server tests
+
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -42,20 +44,6 @@ CHROMIUM_ARGS = [
 ]
 APACHE = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
-
-
-def missing(what: str, how: str) -> None:
-    """Skip (or, in CI, fail) because a tool the test needs is not installed."""
-    message = f"{what} is not installed ({how}; .ci/run installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {message}", pytrace=False)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- a static site over http -------------------------------------------------------------------
