@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-import harness
+from . import harness
 
 pytestmark = pytest.mark.browser
 
