@@ -24,7 +24,8 @@ from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
-from kzgraph import iris
+from kzgraph import iris, sparql_guard
+from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -165,14 +166,7 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
         raise InputError(
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
-    if not allow_service:
-        for tok in tokens:
-            if tok.kind == "word" and tok.value.upper() == "SERVICE":
-                line, col = _line_col(text, tok.start)
-                raise UsageError(
-                    f"SERVICE (federated query) at {line}:{col} is refused: it would fetch "
-                    "from the network; pass --allow-service to permit it"
-                )
+    sparql_guard.check(text, allow_service=allow_service)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -447,24 +441,11 @@ def _run_in_store(
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
-        pass
-
-
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
     parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
     try:
