@@ -25,6 +25,7 @@ from typing import Any, Protocol, Union
 import pyoxigraph as ox
 
 from kzgraph import iris, sparql_guard
+from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -469,24 +470,11 @@ def _run_in_store(
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
-        pass
-
-
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
     parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
     try:

@@ -205,3 +205,40 @@ def test_hostile_shapes_are_refused_before_anything_runs(runner, trap, tmp_path,
     assert result.exit_code == 2, result.output
     assert "hostile.ttl" in result.output and "refused" in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- time limits
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["validate"], ["push", "--endpoint", "http://127.0.0.1:9/q"]])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "99999999999999", "1e400", "soon"])
+def test_timeout_edge_values_are_usage_errors(runner, command, value) -> None:
+    result = runner.invoke(cli, [*command, "--root", str(GOOD_ROOT), "--timeout", value])
+    assert result.exit_code == 2, result.output
+    assert "--timeout" in result.output and "internal error" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+COSTLY_SHAPE = """
+ex:S a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ;
+  sh:sparql [ sh:select \"\"\"SELECT $this WHERE {
+    ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r . ?s ?t ?u . ?v ?w ?x .
+    FILTER(STRLEN(CONCAT(STR(?a), STR(?d), STR(?g), STR(?j), STR(?m), STR(?p))) < 0) }\"\"\" ] .
+"""
+
+
+def test_validate_timeout_stops_a_costly_sparql_constraint(tmp_path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    root = _hostile_root(tmp_path, COSTLY_SHAPE)
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "kzgraph", "validate", "--root", str(root), "--timeout", "3"],
+                          capture_output=True, text=True, timeout=120)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "kzgraph: error: validation timed out after 3 s; raise --timeout, or look for a costly "
+        "SHACL-SPARQL constraint or --infer"]
+    assert elapsed < 60

@@ -11,6 +11,7 @@ import click
 
 from kzgraph import formats
 from kzgraph.cli.options import (
+    SECONDS,
     data_option,
     display_width,
     endpoint_option,
@@ -59,7 +60,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @endpoint_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="SECONDS",
     help="Stop the query after SECONDS (it runs in a child process that is killed).",
