@@ -22,7 +22,7 @@ from kzgraph.cli.options import (
 def complete_scheme(ctx, param, incomplete):
     from kzgraph.cli.complete import scheme_names
 
-    return [n for n in scheme_names() if n.startswith(incomplete)]
+    return [n for n in scheme_names(ctx) if n.startswith(incomplete)]
 
 
 @click.command("vocab", short_help="List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented.")
