@@ -276,6 +276,31 @@ def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(found)]
 
 
+def _slug_hint(store: ox.Store, raw: str, name: str | None) -> str:
+    """'did you mean violence? run `kzgraph vocab topic` for the list' for a slug that names nothing.
+
+    A parameter named after a concept scheme (topic, section, ...) looks among its concepts.
+    """
+    from kzgraph.suggest import closest, did_you_mean
+
+    scheme = iris.VOCAB_SCHEMES.get(name or "", name or "")
+    base = f"{iris.VOCAB}{scheme}/"
+    slugs: set[str] = set()
+    in_scheme: set[str] = set()
+    for quad in store.quads_for_pattern(None, None, None):
+        for t in (quad.subject, quad.object):
+            if isinstance(t, ox.NamedNode) and t.value.startswith(SLUG_BASES):
+                slug = t.value.rstrip("/").rsplit("/", 1)[-1]
+                slugs.add(slug)
+                if t.value.startswith(base):
+                    in_scheme.add(slug)
+    found = closest(raw, sorted(in_scheme or slugs))
+    where = f"run `kzgraph vocab {scheme}` for the list" if in_scheme else ""
+    if not found and not where:
+        return ""
+    return (did_you_mean(found, quote=False) + where).strip()
+
+
 _CODE_PROPERTIES = tuple(
     ox.NamedNode(iri)
     for iri in (iris.SKOS + "notation", iris.KZG + "iso6391", iris.KZG + "iso6393",
@@ -352,6 +377,10 @@ def parse_param_value(
             listed = ", ".join(h.value for h in coded)
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
+        if store is not None and _SLUG.match(raw):
+            hint = _slug_hint(store, raw, name)
+            if hint:
+                raise UsageError(f"unknown {name or 'value'} {raw!r}; {hint}")
         raise UsageError(
             f"{raw!r} is not an absolute IRI, a known prefixed name, a code (kk, KAZ, UZ, UZB), "
             "or the slug of anything in the catalogue; e.g. lang:KAZ, country:UZB, violence"
