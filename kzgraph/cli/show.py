@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
     data_option,
     display_width,
@@ -68,7 +69,7 @@ def _score_lines(score: dict[str, Any] | None, total: str | None) -> list[str]:
 
 
 @click.command("show", short_help="Show everything the catalogue knows about one entry.")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_entry)
 @labels_option
 @output_options(["table", "json"], "table")
 @pager_option

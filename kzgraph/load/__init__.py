@@ -29,7 +29,7 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
 }
 # Formats whose statements start with their subject, so the Turtle scan can locate subjects.
-_TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 # Formats that can put triples in named graphs (flattened into the default graph on load).
 _DATASET_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD}
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -285,7 +285,7 @@ def _parse_file_at(path: Path, index: int) -> tuple[list[ox.Quad], dict[str, int
         raise InputError(f"cannot parse: {err}", where) from None
 
     quads, bnode_ids, subjects = _flatten(parsed, index, datasets=fmt in _DATASET_FORMATS)
-    if fmt in _TURTLE_FAMILY:
+    if fmt in TURTLE_FAMILY:
         found = scan_turtle_subjects(text, base=path.as_uri())
     else:
         found = {}

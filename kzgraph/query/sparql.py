@@ -24,6 +24,8 @@ from typing import Any, Union
 import pyoxigraph as ox
 
 from kzgraph import iris
+
+from kzgraph.query import guard as sparql_guard
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -164,14 +166,7 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
         raise InputError(
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
-    if not allow_service:
-        for tok in tokens:
-            if tok.kind == "word" and tok.value.upper() == "SERVICE":
-                line, col = _line_col(text, tok.start)
-                raise UsageError(
-                    f"SERVICE (federated query) at {line}:{col} is refused: it would fetch "
-                    "from the network; pass --allow-service to permit it"
-                )
+    sparql_guard.check(text, allow_service=allow_service)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -259,6 +254,35 @@ def is_slug(text: str) -> bool:
     return bool(_SLUG.match(text))
 
 
+def _slug_hint(catalogue: Any, raw: str, name: str | None) -> str:
+    """'did you mean violence? run `kzgraph vocab topic` for the list' for a slug that names nothing.
+
+    A parameter named after a concept scheme (topic, section, ...) looks among its concepts.
+    """
+    from kzgraph.store.embedded import EmbeddedCatalogue
+    from kzgraph.suggest import closest, did_you_mean
+
+    if not isinstance(catalogue, EmbeddedCatalogue):
+        return ""  # a server's graph is not read whole for a hint
+
+    scheme = iris.VOCAB_SCHEMES.get(name or "", name or "")
+    base = f"{iris.VOCAB}{scheme}/"
+    slugs: set[str] = set()
+    in_scheme: set[str] = set()
+    for quad in catalogue.oxigraph().quads_for_pattern(None, None, None):
+        for t in (quad.subject, quad.object):
+            if isinstance(t, ox.NamedNode) and t.value.startswith(SLUG_BASES):
+                slug = t.value.rstrip("/").rsplit("/", 1)[-1]
+                slugs.add(slug)
+                if t.value.startswith(base):
+                    in_scheme.add(slug)
+    found = closest(raw, sorted(in_scheme or slugs))
+    where = f"run `kzgraph vocab {scheme}` for the list" if in_scheme else ""
+    if not found and not where:
+        return ""
+    return (did_you_mean(found, quote=False) + where).strip()
+
+
 def is_code(code: str) -> bool:
     """Whether ``code`` (stripped, lower-cased) can be an ISO code or a notation."""
     return bool(code) and len(code) <= 8
@@ -334,6 +358,10 @@ def parse_param_value(
             listed = ", ".join(h.value for h in coded)
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
+        if catalogue is not None and _SLUG.match(raw):
+            hint = _slug_hint(catalogue, raw, name)
+            if hint:
+                raise UsageError(f"unknown {name or 'value'} {raw!r}; {hint}")
         raise UsageError(
             f"{raw!r} is not an absolute IRI, a known prefixed name, a code (kk, KAZ, UZ, UZB), "
             "or the slug of anything in the catalogue; e.g. lang:KAZ, country:UZB, violence"

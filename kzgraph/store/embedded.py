@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 import pyoxigraph as ox
 
 from kzgraph import iris
+from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure
 from kzgraph.paths import display_path
 from kzgraph.query import sparql
@@ -74,6 +75,8 @@ class EmbeddedCatalogue:
     # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
     # holds a blank node.
     _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
+    # file -> where its triples are written (kzgraph.load.triple_lines), scanned on first use
+    _triple_lines: dict = field(default_factory=dict, repr=False)
     # what `kzgraph.reason.infer` made this catalogue from (None: asserted triples)
     inferred: str | None = None
 
@@ -145,6 +148,42 @@ class EmbeddedCatalogue:
             self.store = store
         return self.store
 
+    def triple_location(self, subject: object, predicate: str | None, value: str | None = None) -> Location | None:
+        """Return the line of the triple (subject, predicate, value), else of the subject's first
+        use of the predicate, else where the subject is described (``location_of``).
+
+        ``value`` is in N-Triples syntax (``str()`` of a pyoxigraph term). Turtle-family files
+        only; each file is scanned once, on the first result that needs it.
+        """
+        where = self.location_of(subject)
+        if where is None or predicate is None:
+            return where
+        key = node_key(subject)
+        if key.startswith("_:"):
+            return where  # blank nodes are renamed on load: the line of the statement that holds it
+        places = [where, *[p for p in self.duplicates.get(key, ()) if p.path != where.path]]
+        for place in places:
+            lines = self._lines_of(place.path)
+            line = lines.line(key, predicate, value) if lines is not None else None
+            if line is not None:
+                return Location(place.path, line)
+        return where
+
+    def _lines_of(self, path: Path):
+        if path in self._triple_lines:
+            return self._triple_lines[path]
+        from kzgraph.load import RDF_SUFFIXES, TURTLE_FAMILY
+        from kzgraph.load.triple_lines import scan_triple_lines
+
+        found = None
+        if RDF_SUFFIXES.get(path.suffix.lower()) in TURTLE_FAMILY:
+            try:
+                found = scan_triple_lines(path.read_bytes().decode("utf-8-sig"), base=path.as_uri())
+            except (OSError, UnicodeDecodeError):
+                found = None
+        self._triple_lines[path] = found
+        return found
+
     def location_of(self, node: object) -> Location | None:
         """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
         key = node_key(node)
@@ -210,24 +249,11 @@ def _run_in_store(
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
-        pass
-
-
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
     parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
     try:
