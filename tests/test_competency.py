@@ -366,6 +366,12 @@ CASES = [
     }),
     # the review's languages: Kazakh, Russian, English and (media 12) Uzbek
     ("vocabulary", {"scheme": "<https://w3id.org/kzgraph/vocab/language>"}, ("concept",), {"KAZ", "RUS", "ENG", "UZB"}),
+    # not the review's: the ontology's own labels of a property (ontology/kzg.ttl), which show's
+    # documents carry for each field
+    ("property-labels", {"property": "kzg:primaryLanguage"}, ("property", "name"), {
+        ("kzg:primaryLanguage", "primary language"), ("kzg:primaryLanguage", "основной язык"),
+        ("kzg:primaryLanguage", "негізгі тіл"),
+    }),
     # INGOs 8 Washington DC; 11 Bishkek; 12 Philadelphia; media 15 Arlington, Virginia;
     # INGOs 4: FES is a "German political foundation", so its seat is in Germany
     ("based-outside-kazakhstan", {}, ("entry", "country"), {

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import servers
-from kzgraph import export, iris
+from kzgraph import export, iris, reason
 from kzgraph.query import named
 from kzgraph.store import push
 from kzgraph.store import remote
@@ -329,6 +329,14 @@ def test_named_query_gives_the_embedded_answer(request, pushed, catalogue, name,
         ["sources", "--topic", "violence"],
         ["sources", "--language", "kk", "--format", "json"],
         ["validate", "--format", "json"],
+        # every command that reads the graph takes the same source options
+        ["show", "paperlab"],
+        ["show", "world-values-survey", "--format", "json", "--labels", "ru"],
+        ["stats", "--format", "json"],
+        ["flags", "--format", "csv"],
+        ["vocab", "topic", "--labels", "kk"],
+        ["export", "--format", "nt"],
+        ["export", "--format", "ttl"],
     ],
     ids=lambda a: " ".join(a[:3]),
 )
@@ -370,7 +378,7 @@ def test_push_with_update_and_infer_then_query_the_closure(server, catalogue, la
     assert result.exit_code == 0, result.stderr
     assert "rdfs closure" in result.output
     count = remote.RemoteCatalogue(endpoint_of(server, graph="urn:kzgraph:test:closure")).count()
-    assert count == len(export.prepare(export.inferred_triples(catalogue, "rdfs", layout)))
+    assert count == len(export.prepare(reason.infer(catalogue, "rdfs").triples()))
     # a primary language is a language: only the closure says so
     ask = "ASK { id:paperlab dcterms:language lang:KAZ }"
     assert cli(server, "query", ask, "--graph", "urn:kzgraph:test:closure").output == "true\n"

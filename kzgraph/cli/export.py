@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
-from kzgraph.cli.options import data_option, infer_option, output_options, root_option
+from kzgraph.cli.options import open_from_options, output_options, source_options
 from kzgraph.errors import UsageError
 
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
@@ -21,9 +21,7 @@ EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
     "ntriples, nquads, rdf-xml), or the one -o FILE's extension names; jsonld is the default for "
     "--profile schema-org.",
 )
-@root_option
-@data_option
-@infer_option
+@source_options
 @click.option("--expanded", is_flag=True, help="With --format jsonld: expanded JSON-LD instead of compacted.")
 @click.option(
     "--profile",
@@ -48,6 +46,7 @@ def export(
     expanded: bool,
     profile: str | None,
     all_dir: Path | None,
+    endpoint=None,
 ) -> None:
     """Export the graph (ontology, vocabularies and catalogue data), byte-for-byte reproducibly.
 
@@ -66,6 +65,7 @@ def export(
       kzgraph export --profile dcat-ap -o kzgraph-dcat-ap.ttl
       kzgraph export --profile schema-org
       kzgraph export --all dist/
+      kzgraph export -o kzgraph.nt --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import export as ex
     from kzgraph.export import profiles
@@ -85,18 +85,24 @@ def export(
     fmt = format_ or ("jsonld" if profile == "schema-org" or expanded else "ttl")
 
     layout = resolve_layout(root)
-    # Export reads the quads only: from the parse cache, no store is filled.
-    catalogue = load_catalogue(layout, extra=data, store=False)
+    if endpoint is not None:
+        # the server's graph, whole (the count is checked: a server that cuts results fails)
+        catalogue = open_from_options(root, data, endpoint, infer=infer).local_copy()
+    else:
+        # Export reads the quads only: from the parse cache, no store is filled.
+        catalogue = load_catalogue(layout, extra=data, store=False)
+        if infer:
+            from kzgraph import reason
+
+            catalogue = reason.infer(catalogue, infer, root=root)
     # Without --infer, the sorted N-Triples lines come straight from the catalogue's text.
-    lines = None if infer else ex.catalogue_lines(catalogue)
+    lines = None if infer or endpoint is not None else ex.catalogue_lines(catalogue)
     if lines is not None and all_dir is None and profile is None and fmt in ex.LINE_FORMATS and not expanded:
         ctx = ex.context_for(layout) if fmt == "jsonld" else None
         _emit(ex.serialize_lines(lines, fmt, context=ctx), output)
         return
     if lines is not None:
         triples = ex.triples_from_lines(lines)
-    elif infer:
-        triples = ex.prepare(ex.inferred_triples(catalogue, infer, layout))
     else:
         triples = ex.prepare(ex.catalogue_triples(catalogue))
 

@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
     labels_option,
-    load_from_options,
+    open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 
 FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
@@ -23,9 +22,9 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 @labels_option
 @output_options(["table", "json", "csv"], "table")
 @pager_option
-@root_option
-@data_option
-def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
+@source_options
+def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
+          infer: str | None = None, endpoint=None) -> None:
     """List the curation flags: doubtful claims awaiting verification.
 
     Each claim is kept as the review states it. One row per flag: the catalogue entry, the flagged node (the entry or one
@@ -42,7 +41,7 @@ def flags(labels: str, format_: str, output: Path | None, root: Path | None, dat
     from kzgraph.cli.sources import write_rows
     from kzgraph.query.results import compact_iri
 
-    catalogue = load_from_options(root, data)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     result = facets.run_named(catalogue, facets.FLAGS_QUERY, labels=labels)
     rows = [{v: t for v, t in zip(result.variables, r) if t is not None} for r in result.rows]
 

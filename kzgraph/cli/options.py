@@ -240,3 +240,14 @@ def open_from_options(
     if endpoint is None:
         return open_catalogue(root, data, infer=infer)
     return open_catalogue(root, data, make_endpoint(endpoint, timeout), infer=infer)
+
+
+def source_options(command: Callable) -> Callable:
+    """Where the graph comes from, the same on every command that reads it.
+
+    --root, --data, --infer, and --endpoint with --graph, --user, --password-env: the command
+    receives ``root``, ``data``, ``infer`` and ``endpoint`` (see `open_from_options`).
+    """
+    for option in (endpoint_option, infer_option, data_option, root_option):
+        command = option(command)
+    return command

@@ -12,16 +12,13 @@ import click
 from kzgraph import formats
 from kzgraph.cli.complete import complete_query
 from kzgraph.cli.options import (
+    source_options,
     SECONDS,
-    data_option,
     display_width,
-    endpoint_option,
-    infer_option,
     labels_option,
     open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 from kzgraph.errors import InputError, UsageError
 
@@ -52,11 +49,8 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "extension names.",
 )
 @pager_option
-@root_option
-@data_option
-@infer_option
+@source_options
 @labels_option
-@endpoint_option
 @click.option(
     "--timeout",
     type=SECONDS,

@@ -14,13 +14,12 @@ import click
 
 from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
     labels_option,
-    load_from_options,
+    open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 from kzgraph.cli.query import write_output
 
@@ -73,9 +72,9 @@ def _score_lines(score: dict[str, Any] | None, total: str | None) -> list[str]:
 @labels_option
 @output_options(["table", "json"], "table")
 @pager_option
-@root_option
-@data_option
-def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
+@source_options
+def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
+         infer: str | None = None, endpoint=None) -> None:
     """Show everything the catalogue knows about one entry, grouped and readable.
 
     Identity, place in the review, the organizations behind it, languages,
@@ -90,10 +89,11 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
       kzgraph show paperlab
       kzgraph show world-values-survey --labels ru
       kzgraph show central-asia-barometer --format json
+      kzgraph show paperlab --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph.query.entry import entry_view
 
-    doc = entry_view(load_from_options(root, data), slug, labels=labels)
+    doc = entry_view(open_from_options(root, data, endpoint, infer=infer), slug, labels=labels)
     if format_ == "json":
         data_out = (json.dumps(cli_json(doc), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:

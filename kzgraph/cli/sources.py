@@ -12,14 +12,12 @@ import click
 
 from kzgraph.cli.complete import facet_completer
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
-    endpoint_option,
     labels_option,
     open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 
 SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score", "link")
@@ -81,9 +79,7 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @labels_option
 @output_options(["table", "json", "csv"], "table")
 @pager_option
-@root_option
-@data_option
-@endpoint_option
+@source_options
 def sources(
     language: tuple[str, ...],
     primary_only: bool,
@@ -103,6 +99,7 @@ def sources(
     output: Path | None,
     root: Path | None,
     data: tuple[Path, ...],
+    infer: str | None = None,
     endpoint=None,
 ) -> None:
     """List the catalogue entries that match the filters given.
@@ -151,7 +148,7 @@ def sources(
     )
     if primary_only and not language:
         raise UsageError("--primary-only needs --language")
-    catalogue = open_from_options(root, data, endpoint)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     vocab = facets.Vocabularies.load(catalogue)
     rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
     scores = facets.scores(catalogue, labels=labels, entries=[r.iri for r in rows])

@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
     labels_option,
-    load_from_options,
+    open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 
 # dimension names of the stats query, in the order they are printed
@@ -34,9 +33,9 @@ MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", 
 @labels_option
 @output_options(["table", "json"], "table")
 @pager_option
-@root_option
-@data_option
-def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
+@source_options
+def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
+          infer: str | None = None, endpoint=None) -> None:
     """Summarize the catalogue and the review's gaps at a glance.
 
     How many entries per review section, organization type, language (primary
@@ -54,6 +53,7 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
       kzgraph stats
       kzgraph stats --labels kk
       kzgraph stats --format json
+      kzgraph stats --endpoint http://127.0.0.1:7878/query
     """
     import json
 
@@ -61,7 +61,7 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
 
-    catalogue = load_from_options(root, data)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     result = facets.run_named(catalogue, facets.STATS_QUERY, labels=labels)
     total = 0
     by_dim: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}

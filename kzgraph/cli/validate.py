@@ -8,15 +8,12 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    source_options,
     SECONDS,
-    data_option,
     display_width,
-    endpoint_option,
-    infer_option,
     open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -24,9 +21,7 @@ SEVERITY_LEVELS = ("violation", "warning", "info")
 
 
 @click.command("validate")
-@root_option
-@data_option
-@infer_option
+@source_options
 @output_options(
     REPORT_FORMATS,
     "text",
@@ -47,7 +42,6 @@ SEVERITY_LEVELS = ("violation", "warning", "info")
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
 @pager_option
-@endpoint_option
 @click.option(
     "--timeout", type=SECONDS, default=None, metavar="SECONDS",
     help="Stop after SECONDS (loading, reasoning and validation run in a child process that is killed).",

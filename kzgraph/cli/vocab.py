@@ -8,13 +8,12 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
     labels_option,
-    load_from_options,
+    open_from_options,
     output_options,
     pager_option,
-    root_option,
 )
 
 
@@ -29,10 +28,9 @@ def complete_scheme(ctx, param, incomplete):
 @labels_option
 @output_options(["table", "csv", "json"], "table")
 @pager_option
-@root_option
-@data_option
+@source_options
 def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | None, root: Path | None,
-          data: tuple[Path, ...]) -> None:
+          data: tuple[Path, ...], infer: str | None = None, endpoint=None) -> None:
     """List the concepts of a vocabulary, with their labels, narrower ones indented under broader ones.
 
     SCHEME is a concept scheme (topic, language, organization-type, review-section,
@@ -54,7 +52,7 @@ def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | No
     from kzgraph.errors import UsageError
     from kzgraph.suggest import closest, did_you_mean
 
-    catalogue = load_from_options(root, data)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     vocabularies = facets.Vocabularies.load(catalogue)
     known = {iri[len(facets.iris.VOCAB):]: iri for iri in vocabularies.by_scheme if iri.startswith(facets.iris.VOCAB)}
     width = display_width(output)

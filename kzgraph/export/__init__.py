@@ -101,21 +101,6 @@ def triples_from_lines(lines: Sequence[str]) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def inferred_triples(catalogue: "Catalogue", mode: str, layout: "Layout") -> list[ox.Triple]:
-    """Return the catalogue's triples plus what ``mode`` entails, without owlrl's noise.
-
-    The asserted triples keep their written lexical forms; an entailed triple is added only when
-    rdflib does not already hold it (rdflib may re-spell a literal, which is the same triple).
-    """
-    from kzgraph import reason
-
-    source = catalogue.rdflib_graph()
-    axioms = layout.axioms_file if layout.axioms_file.is_file() else None
-    closed = reason.closure(source, mode, axioms=axioms)
-    extra = [t for t in closed if t not in source]
-    return catalogue_triples(catalogue) + from_rdflib(extra)
-
-
 def prepare(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """Return the triples de-duplicated, blank nodes canonically labelled, sorted as N-Triples lines."""
     triples = list(triples)

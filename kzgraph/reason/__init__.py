@@ -36,15 +36,19 @@ _BLANKET_TYPES = (RDFS + "Resource", OWL + "Thing")
 _BLANKET_PREDICATES = (RDF + "type", RDFS + "subClassOf", RDFS + "domain", RDFS + "range")
 
 
+_LAYOUT_AXIOMS = Path("(the layout's axioms file)")
+
+
 def infer(catalogue: "Catalogue", mode: str, *, root: str | Path | None = None,
-          axioms: Path | None = None) -> "EmbeddedCatalogue":
+          axioms: Path | None = _LAYOUT_AXIOMS) -> "EmbeddedCatalogue":
     """Return a new catalogue: ``catalogue`` plus what ``mode`` (``rdfs``, ``owlrl``) entails.
 
     The one way kzgraph makes a closure (query, validate, export and push all come here). The
     asserted triples keep their written lexical forms; an entailed triple is added only when
     rdflib does not already hold it (rdflib may re-spell a literal, which is the same triple).
-    Locations stay those of the asserted statements. ``axioms``: the standards' axioms the
-    reasoning relies on (default: the axioms file of ``root``'s layout, when it exists).
+    Locations stay those of the asserted statements. ``axioms``: the file of the standards'
+    axioms the reasoning relies on (default: the axioms file of ``root``'s layout, when it
+    exists; None: none).
     Raises NotConforming when the closure is inconsistent.
     """
     from kzgraph.load import from_rdflib
@@ -52,7 +56,7 @@ def infer(catalogue: "Catalogue", mode: str, *, root: str | Path | None = None,
 
     if mode not in MODES:
         raise UsageError(f"unknown inference mode {mode!r}; use one of: {', '.join(MODES)}")
-    if axioms is None:
+    if axioms is _LAYOUT_AXIOMS:
         from kzgraph.paths import resolve_layout
 
         candidate = resolve_layout(root).axioms_file

@@ -168,12 +168,12 @@ def validate(
     store = catalogue.store
     triples: object = catalogue.quads
     if infer:
-        from kzgraph.load import from_rdflib
-        from kzgraph.reason import closure
+        from kzgraph import reason
 
-        data_graph = closure(catalogue.rdflib_graph(), infer, axioms=axioms)
-        triples = list(from_rdflib(data_graph))
-        store = _to_store(triples)
+        inferred = reason.infer(catalogue, infer, axioms=axioms)
+        data_graph = inferred.rdflib_graph()
+        triples = inferred.quads
+        store = inferred.oxigraph()
     shapes_index = None
     if engine == "native":
         from kzgraph.validate import engine as shacl_engine
@@ -629,15 +629,6 @@ def _resolve_sparql_targets(shapes: "rdflib.Graph", store) -> "rdflib.Graph":
             # keep the shape a shape (pyshacl drops shapes without targets silently anyway)
             resolved.add((shape, RDF.type, sh("NodeShape")))
     return resolved
-
-
-def _to_store(triples):
-    """Return an Oxigraph store holding ``triples`` (pyoxigraph triples; used after inference)."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return store
 
 
 def _header(path: Path, name: str) -> str | None:
