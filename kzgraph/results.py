@@ -147,11 +147,13 @@ def _ndjson_value(term: Term | None):
 
 
 def _require_select(result: Result, fmt: str) -> None:
-    if result.kind == "ask" and fmt in ("csv", "tsv", "markdown", "ndjson"):
+    if result.kind == "ask" and fmt in ("csv", "tsv"):
         raise UsageError(
-            f"--format {fmt} is not available for ASK: it writes rows, and ASK has none; "
-            "use table, json or xml"
+            f"--format {fmt} is not available for ASK: the SPARQL CSV/TSV formats define "
+            "no ASK result; use table, json or xml"
         )
+    if result.kind == "ask" and fmt in ("markdown", "ndjson"):
+        raise UsageError(f"--format {fmt} writes rows, and ASK has none; use table, json or xml")
     if result.kind != "select" and not (result.kind == "ask" and fmt in ASK_FORMATS):
         allowed = ", ".join(GRAPH_FORMATS if result.kind == "graph" else SELECT_FORMATS)
         raise UsageError(f"--format {fmt} does not fit a {result.kind.upper()} result; use one of {allowed}")
