@@ -85,6 +85,7 @@ def serve(state, host: str, port: int, sock: socket.socket | None = None, log=No
     asyncio.run(server.serve(sockets=[sock]))
     if server.startup_failed:
         raise RuntimeFailure("the server did not start; see the message above")
+    print("kzgraph serve: stopped", file=sys.stderr, flush=True)
 
 
 class _Server:
