@@ -28,7 +28,6 @@ A named query file starts with a header of comment lines, then the query::
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,9 +194,11 @@ def get_named(name: str, directory: Path | None = None) -> NamedQuery:
         if path.is_file():
             return parse_named(path)
     known = sorted(p.stem for p in directory.glob("*.rq")) if directory.is_dir() else []
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    from kzgraph.suggest import closest, did_you_mean
+
+    close = closest(name, known)
     if close:
-        hint = "did you mean " + " or ".join(close) + "?"
+        hint = did_you_mean(close, quote=False).strip()
     elif known:
         hint = "run 'kzgraph queries' to list them"
     else:

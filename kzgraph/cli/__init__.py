@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
     "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),
+    "vocab": ("kzgraph.cli.vocab:vocab", "List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented."),
 }
 
 EXIT_INTERRUPTED = 130

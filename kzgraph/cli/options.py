@@ -41,6 +41,34 @@ infer_option = click.option(
     help="Add the triples entailed under RDFS or OWL 2 RL before running.",
 )
 
+# The longest time limit kzgraph accepts: beyond it the OS timers it uses overflow, and a
+# limit of more than a week is no limit a person means.
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number above 0 and at most `MAX_TIMEOUT`."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds (e.g. 30 or 2.5)", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+            self.fail(f"{value!r} is not a time limit: give seconds above 0 and at most "
+                      f"{MAX_TIMEOUT:g} (a week)", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
+
 labels_option = click.option(
     "--labels",
     type=click.Choice(LABEL_LANGUAGES),

@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
+from kzgraph.cli.complete import complete_query
 from kzgraph.cli.options import (
+    SECONDS,
     data_option,
     display_width,
     endpoint_option,
@@ -32,7 +34,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 )
 @click.argument("query_text", metavar="[QUERY]", required=False)
 @click.option("-f", "--file", "query_file", metavar="FILE", help="Read the query from FILE ('-' for standard input).")
-@click.option("-n", "--name", "query_name", metavar="NAME", help="Run the named query NAME (see 'kzgraph queries').")
+@click.option("-n", "--name", "query_name", metavar="NAME", shell_complete=complete_query, help="Run the named query NAME (see 'kzgraph queries').")
 @click.option(
     "--param",
     "params",
@@ -59,7 +61,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @endpoint_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="SECONDS",
     help="Stop the query after SECONDS (it runs in a child process that is killed).",

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 import click
 
+from kzgraph.cli.complete import facet_completer
 from kzgraph.cli.options import (
     data_option,
     display_width,
@@ -65,14 +66,14 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 
 
 @click.command("sources", short_help="List catalogue entries, filtered by language, topic, type, format, ...")
-@click.option("--language", metavar="LANG", multiple=True, help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
+@click.option("--language", metavar="LANG", multiple=True, shell_complete=facet_completer("language"), help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
 @click.option("--primary-only", is_flag=True, help="With --language: leave out entries that have the language only in occasional translations.")
-@click.option("--topic", metavar="TOPIC", multiple=True, help="About this topic or a narrower one: a slug (violence) or a label.")
-@click.option("--type", "org_type", metavar="TYPE", multiple=True, help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
-@click.option("--section", metavar="SECTION", multiple=True, help="Review section: a slug (local-ngos) or its number 1-4.")
-@click.option("--methodology", metavar="STATUS", multiple=True, help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
-@click.option("--data-format", metavar="FORMAT", multiple=True, help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
-@click.option("--country", metavar="COUNTRY", multiple=True, help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
+@click.option("--topic", metavar="TOPIC", multiple=True, shell_complete=facet_completer("topic"), help="About this topic or a narrower one: a slug (violence) or a label.")
+@click.option("--type", "org_type", metavar="TYPE", multiple=True, shell_complete=facet_completer("organization-type"), help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
+@click.option("--section", metavar="SECTION", multiple=True, shell_complete=facet_completer("review-section"), help="Review section: a slug (local-ngos) or its number 1-4.")
+@click.option("--methodology", metavar="STATUS", multiple=True, shell_complete=facet_completer("methodology-status"), help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
+@click.option("--data-format", metavar="FORMAT", multiple=True, shell_complete=facet_completer("data-format", "access-service"), help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
+@click.option("--country", metavar="COUNTRY", multiple=True, shell_complete=facet_completer("country", "region"), help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
 @click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
 @click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
 @click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    SECONDS,
     data_option,
     display_width,
     endpoint_option,
@@ -42,6 +43,10 @@ REPORT_FORMATS = ("text", "json", "turtle")
 @output_option
 @pager_option
 @endpoint_option
+@click.option(
+    "--timeout", type=SECONDS, default=None, metavar="SECONDS",
+    help="Stop after SECONDS (loading, reasoning and validation run in a child process that is killed).",
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
     root: Path | None,
@@ -53,6 +58,7 @@ def validate(
     output: Path | None,
     files: tuple[Path, ...],
     endpoint=None,
+    timeout: float | None = None,
 ) -> None:
     """Validate the ontology, vocabularies and data against the SHACL shapes.
 
@@ -75,7 +81,37 @@ def validate(
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
+    import sys
+
+    from kzgraph import deadline
     from kzgraph.atomic import write_atomically
+
+    if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
+        # Ctrl-C does not stop a SHACL-SPARQL constraint inside pyoxigraph; a child process can be killed
+        timeout = deadline.NO_DEADLINE
+    text, summary, code = deadline.run(
+        lambda: _validate(root, data, infer, format_, strict, standalone, files, endpoint),
+        timeout, "validation", "raise --timeout, or look for a costly SHACL-SPARQL constraint or --infer",
+    )
+    if output is not None:
+        write_atomically(output, text.encode("utf-8"))
+        click.echo(summary, err=True)
+    else:
+        from kzgraph.cli.query import write_output
+
+        if format_.lower() not in ("json", "turtle", "ttl"):
+            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
+            # file:line: at the start of its first line; a pipe gets one result per line
+            from kzgraph.tables import wrap_text
+
+            text = wrap_text(text, display_width(None), indent_after="    ")
+        write_output(text.encode("utf-8"), None)
+    if code:
+        click.get_current_context().exit(code)
+
+
+def _validate(root, data, infer, format_, strict, standalone, files, endpoint) -> tuple[str, str, int]:
+    """Load, validate and render: return the report text, its summary line and the exit code."""
     from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.shacl import validate as run_validation
@@ -135,23 +171,7 @@ def validate(
         text = _turtle(report.graph)
     else:
         text = render_text(report)
-
-    if output is not None:
-        write_atomically(output, text.encode("utf-8"))
-        click.echo(report.summary(), err=True)
-    else:
-        from kzgraph.cli.query import write_output
-
-        if format_ not in ("json", "turtle"):
-            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
-            # file:line: at the start of its first line; a pipe gets one result per line
-            from kzgraph.tables import wrap_text
-
-            text = wrap_text(text, display_width(None), indent_after="    ")
-        write_output(text.encode("utf-8"), None)
-    code = report.exit_code(strict=strict)
-    if code:
-        click.get_current_context().exit(code)
+    return text, report.summary(), report.exit_code(strict=strict)
 
 
 def render_text(report) -> str:
