@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzgraph import paths
+from kzgraph import paths, sparql_guard
 from kzgraph.errors import InputError, UsageError
 from kzgraph.sparql import declared_parameters
 
@@ -192,7 +192,10 @@ def get_named(name: str, directory: Path | None = None) -> NamedQuery:
     if re.fullmatch(r"[A-Za-z0-9_\-.]+", name) and not name.startswith("."):
         path = directory / f"{name.removesuffix('.rq')}.rq"
         if path.is_file():
-            return parse_named(path)
+            query = parse_named(path)
+            if directory == queries_dir():
+                sparql_guard.vouch(query.text)
+            return query
     known = sorted(p.stem for p in directory.glob("*.rq")) if directory.is_dir() else []
     from kzgraph.suggest import closest, did_you_mean
 
