@@ -266,3 +266,25 @@ def wrap_text(text: str, width: int | None, *, indent_after: str = "  ") -> str:
             wrapped[0] = lead + wrapped[0]
         out.extend(wrapped or [line])
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table: pipes in cells escaped, line breaks as spaces."""
+
+    def cell(value: Any) -> str:
+        text = _clean(value).replace("\u21b5", " ")
+        return text.replace("\\", "\\\\").replace("|", "\\|").strip()
+
+    def line(parts: Iterable[Any]) -> str:
+        return "| " + " | ".join(cell(p) for p in parts) + " |"
+
+    out = [line(columns), "| " + " | ".join("---" for _ in columns) + " |"]
+    out += [line(r) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def ndjson(objects: Iterable[Any]) -> str:
+    """Newline-delimited JSON: one compact JSON object per line (sqlite-utils, datasette)."""
+    import json
+
+    return "".join(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n" for o in objects)
