@@ -120,10 +120,11 @@ class LazyGroup(click.Group):
             ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
             _debug_traceback()
-            detail = " ".join(str(err).split()) or type(err).__name__
+            # the exception's own text may quote input bytes (a file's content, the environment):
+            # shown only with KZGRAPH_DEBUG, which also prints the traceback
             click.echo(
-                f"kzgraph: internal error: {type(err).__name__}: {detail} "
-                "(set KZGRAPH_DEBUG=1 for a traceback)",
+                f"kzgraph: internal error: {type(err).__name__} "
+                "(please report it; set KZGRAPH_DEBUG=1 for the details and a traceback)",
                 err=True,
             )
             ctx.exit(KzgraphError.exit_code)
