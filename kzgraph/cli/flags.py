@@ -8,6 +8,7 @@ import click
 
 from kzgraph.cli.options import (
     source_options,
+    bom_option,
     display_width,
     labels_option,
     open_from_options,
@@ -20,7 +21,8 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 
 @click.command("flags", short_help="List the curation flags: doubtful claims awaiting verification.")
 @labels_option
-@output_options(["table", "json", "csv"], "table")
+@output_options(["table", "json", "csv", "markdown", "ndjson"], "table")
+@bom_option
 @pager_option
 @source_options
 def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],

@@ -14,6 +14,7 @@ from kzgraph.cli.complete import complete_query
 from kzgraph.cli.options import (
     source_options,
     SECONDS,
+    bom_option,
     display_width,
     labels_option,
     open_from_options,
@@ -22,7 +23,7 @@ from kzgraph.cli.options import (
 )
 from kzgraph.errors import InputError, UsageError
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "ttl", "nt", "jsonld")
 
 
 @click.command(
@@ -44,10 +45,11 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @output_options(
     QUERY_FORMATS,
     None,
-    help="Output format: table (default), csv, tsv, json, xml for SELECT; table, json, xml "
+    help="Output format: table (default), csv, tsv, json, xml, markdown, ndjson for SELECT; table, json, xml "
     "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE; without it, the one -o FILE's "
     "extension names.",
 )
+@bom_option
 @pager_option
 @source_options
 @labels_option
@@ -183,10 +185,13 @@ def query(
     write_output(data_out, output)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _wants_pager(data: bytes) -> bool:
     """A pager for output taller than the terminal, when standard output is one (not --no-pager)."""
     ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.find_root().meta.get("kzgraph.no_pager"):
+    if ctx is not None and (ctx.find_root().meta.get("kzgraph.no_pager") or ctx.find_root().meta.get("kzgraph.bom")):
         return False
     if os.environ.get("KZGRAPH_NO_PAGER"):
         return False
@@ -225,6 +230,9 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, list[str]]:
 
 def write_output(data: bytes, output: Path | None) -> None:
     """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("kzgraph.bom") and not data.startswith(UTF8_BOM):
+        data = UTF8_BOM + data
     if output is None:
         if _wants_pager(data):
             click.echo_via_pager(data.decode("utf-8", "replace"))

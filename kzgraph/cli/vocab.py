@@ -9,6 +9,7 @@ import click
 
 from kzgraph.cli.options import (
     source_options,
+    bom_option,
     display_width,
     labels_option,
     open_from_options,
@@ -26,7 +27,8 @@ def complete_scheme(ctx, param, incomplete):
 @click.command("vocab", short_help="List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented.")
 @click.argument("schemes", metavar="[SCHEME]...", nargs=-1, shell_complete=complete_scheme)
 @labels_option
-@output_options(["table", "csv", "json"], "table")
+@output_options(["table", "csv", "json", "markdown", "ndjson"], "table")
+@bom_option
 @pager_option
 @source_options
 def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | None, root: Path | None,
@@ -60,11 +62,9 @@ def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | No
     if not schemes:
         rows = [(name, _scheme_label(catalogue, iri, labels) or "", len(vocabularies.by_scheme[iri]))
                 for name, iri in sorted(known.items())]
-        if format_ == "json":
-            doc = [{"scheme": n, "iri": known[n], "label": lab, "concepts": c} for n, lab, c in rows]
-            write_output(write_rows((), (), "json", doc), output)
-            return
-        write_output(write_rows(("scheme", "label", "concepts"), rows, format_, width=width, keep=("scheme",)), output)
+        doc = [{"scheme": n, "iri": known[n], "label": lab, "concepts": c} for n, lab, c in rows]
+        write_output(write_rows(("scheme", "label", "concepts"), rows, format_, doc, width=width, keep=("scheme",)),
+                     output)
         return
 
     wanted: list[str] = []
