@@ -107,6 +107,9 @@ def test_every_ontology_term_the_code_names_is_declared(ontology):
     sources = [*PACKAGE.rglob("*.rq"), *PACKAGE.rglob("*.py"), *PACKAGE.glob("views/*.ttl"), *LAYOUT.shape_files()]
     for path in sources:
         text = path.read_text(encoding="utf-8")
+        if path.suffix == ".py":
+            # misspellings shown as examples in comments and ``docs`` are not terms the code uses
+            text = re.sub(r"``[^`]*``|#[^\n]*", "", text)
         for name in re.findall(r"(?<![\w:])kzg:([A-Za-z][A-Za-z0-9_]*)", text):
             used[name].add(path.name)
         for name in re.findall(r'iris\.KZG \+ "([A-Za-z][A-Za-z0-9_]*)"', text):
