@@ -196,6 +196,7 @@ def validate(
 
     extra = (
         _check_results(store, catalogue, checks_dir)
+        + (_rule_results(store, catalogue) if checks_dir is not None else [])
         + _duplicate_results(catalogue)
         + terms.term_results(catalogue, _shape_triples(shapes))
         + terms.file_subject_results(catalogue, data_dir)
@@ -505,6 +506,47 @@ def _path_text(graph: "rdflib.Graph", path) -> str:
 
 
 # ---------------------------------------------------------------- checks that are not SHACL
+
+
+# Rules written once, as a named query, and checked by validate: every row is a violation.
+# named query -> the local name of its check IRI (CHECKS_NS)
+RULE_CHECKS: dict[str, str] = {"entry-status-consistency": "entry-status"}
+
+
+def _status(term) -> str:
+    return "status:" + term.value.rsplit("/", 1)[-1] if term is not None else "none"
+
+
+def _rule_results(store, catalogue: "Catalogue") -> list[Result]:
+    """The named queries of `RULE_CHECKS`, run as checks (the entry-level status rule)."""
+    import pyoxigraph as ox
+
+    from kzgraph.load import node_key
+    from kzgraph.query import named
+
+    results: list[Result] = []
+    for name, local in RULE_CHECKS.items():
+        rows = store.query(named.get_named(name).text)
+        for row in rows:
+            this = row["entryAssessment"] or row["entry"]
+            aspect = row["aspect"]
+            stated, expected, parts = row["entryStatus"], row["expectedStatus"], row["parts"]
+            if stated is None:
+                message = (f"The entry states no {aspect.value.rsplit('#', 1)[-1]}; following the statuses of its "
+                           f"{parts.value} assessed part(s) it should be {_status(expected)}")
+            else:
+                message = (f"The entry-level status should be {_status(expected)}, following the statuses of its "
+                           f"{parts.value} assessed part(s)")
+            message += (": available only if every part is available, not-available or unclear if every part is, "
+                        "otherwise partial; correct the entry's assessment or the parts'.")
+            focus = node_key(this)
+            value = str(stated) if stated is not None else None
+            results.append(Result(
+                severity=VIOLATION, focus=focus, path=aspect.value if isinstance(aspect, ox.NamedNode) else None,
+                value=value, message=message, source_shape=CHECKS_NS + local, constraint=SPARQL_COMPONENT,
+                location=catalogue.triple_location(focus, aspect.value, value),
+            ))
+    return results
 
 
 def check_files(checks_dir: Path | None = CHECKS_DIR) -> list[Path]:
