@@ -186,23 +186,8 @@ def sources(
     ]
     doc = None
     if format_ in ("json", "ndjson"):
-        doc = [
-            {
-                "slug": r.slug,
-                "iri": r.iri,
-                "name": r.name,
-                "section": vocab.get(r.section).slug if vocab.get(r.section) else None,
-                "sectionNumber": r.section_number,
-                "item": r.item,
-                "types": [{"slug": vocab.get(t).slug if vocab.get(t) else t, "label": vocab.label(t, labels)} for t in r.types],
-                "languages": {"primary": r.primary, "occasional": r.occasional},
-                "methodology": (vocab.get(r.methodology).slug if vocab.get(r.methodology) else "not-stated"),
-                "founded": r.founded,
-                "dissolved": r.dissolved,
-                "score": float(r.score.score) if r.score and r.score.score is not None else None,
-                "link": r.link,
-            }
-            for r in rows
-        ]
+        from kzgraph.query.documents import sources_document
+
+        doc = sources_document(rows, vocab, labels)
     write_output(write_rows(SOURCE_COLUMNS, table, format_, doc, width=display_width(output),
                             shorten=("link",), keep=("slug",)), output)

@@ -15,18 +15,6 @@ from kzgraph.cli.options import (
     pager_option,
 )
 
-# dimension names of the stats query, in the order they are printed
-DIMENSIONS = (
-    "section",
-    "type",
-    "primary language",
-    "occasional language",
-    "topic",
-    "methodology",
-    "format",
-    "missing",
-)
-MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", "channel")
 
 
 @click.command("stats", short_help="Summarize the catalogue: entries per section, type, language, topic, ...")
@@ -57,35 +45,16 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
     """
     import json
 
-    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
 
+    from kzgraph.query.documents import stats_counts, stats_document
+
     catalogue = open_from_options(root, data, endpoint, infer=infer)
-    result = facets.run_named(catalogue, facets.STATS_QUERY, labels=labels)
-    total = 0
-    by_dim: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
-    for row in result.rows:
-        r = dict(zip(result.variables, row))
-        dim, key, count = r["dimension"].value, r["key"], int(r["entries"].value)
-        if dim == "total":
-            total = count
-            continue
-        by_dim.setdefault(dim, []).append(
-            {
-                "key": facets.slug_of(key.value).rsplit("/", 1)[-1] if type(key).__name__ == "NamedNode" else key.value,
-                "label": r["label"].value if r.get("label") is not None else key.value,
-                "entries": count,
-            }
-        )
-    have = {item["key"] for item in by_dim["missing"]}
-    for key in MISSING_KEYS:
-        if key not in have:
-            by_dim["missing"].append({"key": key, "label": key, "entries": 0})
-    by_dim["missing"].sort(key=lambda item: MISSING_KEYS.index(item["key"]) if item["key"] in MISSING_KEYS else 99)
+    total, by_dim = stats_counts(catalogue, labels)
 
     if format_ == "json":
-        doc = {"entries": total, **{dim.replace(" ", "_"): items for dim, items in by_dim.items()}}
+        doc = stats_document(catalogue, labels, counts=(total, by_dim))
         write_output((json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), output)
         return
     titles = {"missing": "entries lacking"}

@@ -159,24 +159,10 @@ def _validate(root, data, infer, format_, strict, standalone, files, endpoint, s
 
     format_ = "turtle" if format_.lower() == "ttl" else format_.lower()
     if format_ == "json":
-        text = json.dumps(
-            {
-                # the standard SHACL sh:conforms (false with any result, warnings included);
-                # "passes" follows the exit code: no violation (and, with --strict, no warning)
-                "conforms": report.conforms,
-                "passes": report.exit_code(strict=strict) == 0,
-                "summary": {
-                    "violations": report.count("Violation"),
-                    "warnings": report.count("Warning"),
-                    "infos": report.count("Info"),
-                    "files": len(report.files),
-                    "text": report.summary(),
-                },
-                "results": [r.to_dict() for r in (shown if severity or quiet else report.results)],
-            },
-            ensure_ascii=False,
-            indent=2,
-        ) + "\n"
+        from kzgraph.query.documents import validate_document
+
+        doc = validate_document(report, shown if severity or quiet else None, strict=strict)
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     elif format_ == "turtle":
         text = _turtle(report.graph)
     else:
