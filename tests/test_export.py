@@ -416,7 +416,7 @@ def test_failing_export_through_the_cli_keeps_the_old_output(tmp_path, fixture_r
     def broken(*args, **kwargs):
         raise ex.RuntimeFailure("JSON-LD compaction failed: simulated")
 
-    monkeypatch.setattr(ex, "compact_jsonld", broken)
+    monkeypatch.setattr(ex.jsonld, "compact_jsonld", broken)
     monkeypatch.setattr(ex.DirectCompactor, "compact_lines", broken)  # the path export takes now
     result = runner.invoke(main, ["export", "--root", str(fixture_root), "--format", "jsonld", "-o", str(target)])
     assert result.exit_code == 3

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from kzgraph import formats
 from kzgraph.cli.complete import complete_query
 from kzgraph.cli.options import (
     source_options,

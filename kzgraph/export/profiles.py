@@ -6,7 +6,6 @@ Each profile is ``kzgraph/profiles/{name}.rq``, run by pyoxigraph on the graph b
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from kzgraph import iris
 from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure
 from kzgraph.paths import display_path
