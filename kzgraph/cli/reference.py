@@ -20,7 +20,9 @@ def render() -> str:
     """docs/CLI.md: the main help, then each command's, in name order."""
     from kzgraph.cli import main
 
-    root = click.Context(main, info_name="kzgraph", terminal_width=WIDTH, max_content_width=WIDTH)
+    # the group's own settings (-h as well as --help), as when kzgraph runs
+    settings = {k: v for k, v in main.context_settings.items() if k not in ("terminal_width", "max_content_width")}
+    root = click.Context(main, info_name="kzgraph", terminal_width=WIDTH, max_content_width=WIDTH, **settings)
     parts = [
         "# kzgraph command-line reference",
         "",
