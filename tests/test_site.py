@@ -154,11 +154,12 @@ def facet_data(site: Path) -> dict:
     return json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
 
 
-def browser_filter(data: dict, **chosen: str) -> set[str]:
-    """What the page's script shows: the intersection of the chosen values' entries."""
+def browser_filter(data: dict, **chosen) -> set[str]:
+    """What the page's script shows: any chosen value of a facet (OR), every facet (AND)."""
     shown = set(range(len(data["entries"])))
-    for facet, key in chosen.items():
-        shown &= set(data["facets"][facet.replace("_", "-")][key])
+    for facet, keys in chosen.items():
+        keys = [keys] if isinstance(keys, str) else keys
+        shown &= {i for key in keys for i in data["facets"][facet.replace("_", "-")][key]}
     return {data["entries"][i] for i in shown}
 
 
@@ -183,6 +184,10 @@ def test_facets_combine_as_kzgraph_sources(site: Path) -> None:
     assert browser_filter(data, data_format="csv") == sources("--data-format", "csv") == {"world-bank-gender-data-portal"}
     assert browser_filter(data, data_format="spss") == sources("--data-format", "spss") == {"central-asia-barometer"}
     assert browser_filter(data, section="independent-media", country="UZB") == sources("--section", "independent-media", "--country", "UZB")
+    # one facet, two values: either (the data format "csv or spss" of the issue)
+    both = browser_filter(data, data_format=["csv", "spss"])
+    assert both == sources("--data-format", "csv,spss") == {"world-bank-gender-data-portal", "central-asia-barometer"}
+    assert browser_filter(data, language=["kk", "en"], topic="violence") == sources("--language", "kk", "--language", "en", "--topic", "violence")
 
 
 def test_primary_only_language_facet(site: Path) -> None:

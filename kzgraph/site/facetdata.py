@@ -3,9 +3,10 @@
 For every value of every facet of ``kzgraph sources`` (topic, language, type, section,
 methodology, data format, country), the site runs the `sources` query with that one filter
 bound, exactly as ``kzgraph sources --topic violence`` does, and keeps the matching entries.
-The browser intersects these sets: the query's filters are independent conjuncts, so the
-intersection of single-filter answers is the answer of the combined filters (``--topic
-violence --language kk``). Topic and type include narrower concepts, language matches primary,
+The browser unites the sets of the values chosen in one facet (``--data-format csv,spss``: any
+of them, as the query binds a list as VALUES rows) and intersects across facets: the query's
+filters are independent conjuncts, so the intersection of single-filter answers is the answer
+of the combined filters (``--topic violence --language kk``). Topic and type include narrower concepts, language matches primary,
 only and occasional languages, as the query says; ``primary`` is the ``--primary-only`` set.
 """
 
@@ -16,17 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-# facet name (as in kzgraph.facets.FACETS) -> the `sources` query parameter it binds
-FACET_PARAMS = {
-    "section": "section",
-    "topic": "topic",
-    "language": "language",
-    "type": "orgType",
-    "methodology": "methodology",
-    "data-format": "dataFormat",
-    "country": "coverage",
-}
-FACET_ORDER = tuple(FACET_PARAMS)
+# the facets in the order the home page shows them (names as in kzgraph.facets.FACETS)
+FACET_ORDER = ("section", "topic", "language", "type", "methodology", "data-format", "country")
 
 
 @dataclass
@@ -57,6 +49,7 @@ def compute(target: Any, vocab: Any, entry_order: list[str]) -> FacetData:
     """Run the `sources` query once per facet value (values no entry has are left out)."""
     from kzgraph import facets
 
+    params = {name: param for name, _attr, param in facets.FACET_PARAMS}
     order = {slug: i for i, slug in enumerate(entry_order)}
     data = FacetData(entries=list(entry_order))
 
@@ -71,7 +64,7 @@ def compute(target: Any, vocab: Any, entry_order: list[str]) -> FacetData:
         values: list[FacetValue] = []
         for concept in vocab.concepts(facet):
             node = ox.NamedNode(concept.iri)
-            entries = run({FACET_PARAMS[name]: node})
+            entries = run({params[name]: node})
             if not entries:
                 continue
             value = FacetValue(vocab.key(facet, concept), concept.iri, entries)

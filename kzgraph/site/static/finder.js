@@ -5,6 +5,7 @@
  * facets combine by intersection (AND), exactly as the command's options do. The search
  * documents (window.KZGRAPH_SEARCH, assets/search-data.js) hold each entry's names,
  * descriptions and concept labels in English, Russian and Kazakh, indexed with MiniSearch.
+ * Within one facet, ticked values combine with OR (as a repeated option or comma list does).
  * The state is kept in the address (?topic=violence&language=kk&q=...), so it can be linked.
  */
 (function () {
@@ -18,7 +19,12 @@
   var n = data.entries.length;
   var items = [];
   data.entries.forEach(function (slug, i) { items[i] = document.getElementById("entry-" + slug); });
-  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
+  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox][data-facet]"));
+  var facetNames = [];
+  boxes.forEach(function (box) {
+    var f = box.getAttribute("data-facet");
+    if (facetNames.indexOf(f) < 0) { facetNames.push(f); }
+  });
   var primary = document.getElementById("facet-primary-only");
   var search = document.getElementById("search");
   var count = document.getElementById("result-count");
@@ -44,6 +50,11 @@
     return (source && source[key]) || [];
   }
 
+  function chosen(facet) {
+    return boxes.filter(function (b) { return b.checked && b.getAttribute("data-facet") === facet; })
+      .map(function (b) { return b.value; });
+  }
+
   function searchHits() {
     var q = search ? search.value.trim() : "";
     if (!q || !index) { return null; }
@@ -52,30 +63,25 @@
     return hits;
   }
 
-  // which entries pass every filter but `except` (a facet name, or null for all)
+  // which entries pass the search and every facet but `except`: within a facet any ticked
+  // value (OR), across facets all of them (AND), as `kzgraph sources` combines its options
   function passing(except, hits) {
     var ok = [];
     for (var i = 0; i < n; i++) { ok[i] = !hits || hits[i] === true; }
-    selects.forEach(function (sel) {
-      var facet = sel.getAttribute("data-facet");
-      if (facet === except || !sel.value) { return; }
+    facetNames.forEach(function (facet) {
+      var keys = chosen(facet);
+      if (facet === except || keys.length === 0) { return; }
       var keep = {};
-      members(facet, sel.value).forEach(function (j) { keep[j] = true; });
+      keys.forEach(function (key) { members(facet, key).forEach(function (j) { keep[j] = true; }); });
       for (var i = 0; i < n; i++) { if (!keep[i]) { ok[i] = false; } }
     });
     return ok;
   }
 
-  function total(ok) {
-    var c = 0;
-    for (var i = 0; i < n; i++) { if (ok[i]) { c++; } }
-    return c;
-  }
-
   function writeAddress() {
     var params = new URLSearchParams();
     if (search && search.value.trim()) { params.set("q", search.value.trim()); }
-    selects.forEach(function (sel) { if (sel.value) { params.set(sel.getAttribute("data-facet"), sel.value); } });
+    facetNames.forEach(function (facet) { chosen(facet).forEach(function (key) { params.append(facet, key); }); });
     if (primary && primary.checked) { params.set("primary-only", "1"); }
     var query = params.toString();
     try {
@@ -91,18 +97,15 @@
       if (items[i]) { items[i].hidden = !ok[i]; }
       if (ok[i]) { shown++; }
     }
-    selects.forEach(function (sel) {
-      var facet = sel.getAttribute("data-facet");
+    facetNames.forEach(function (facet) {
       var base = passing(facet, hits);
-      Array.prototype.forEach.call(sel.options, function (opt) {
-        if (!opt.value) {
-          opt.textContent = opt.getAttribute("data-any").replace("{n}", total(base));
-          return;
-        }
+      boxes.forEach(function (box) {
+        if (box.getAttribute("data-facet") !== facet) { return; }
         var c = 0;
-        members(facet, opt.value).forEach(function (j) { if (base[j]) { c++; } });
-        opt.textContent = opt.getAttribute("data-label") + " (" + c + ")";
-        opt.disabled = c === 0 && !opt.selected;
+        members(facet, box.value).forEach(function (j) { if (base[j]) { c++; } });
+        var label = box.parentNode.querySelector(".facet-count");
+        if (label) { label.textContent = "(" + c + ")"; }
+        box.parentNode.classList.toggle("empty", c === 0);
       });
     });
     count.textContent = count.getAttribute("data-template").replace("{n}", shown);
@@ -111,11 +114,15 @@
     writeAddress();
   }
 
-  // the state in the address: ?q=...&topic=...&language=...&primary-only=1
+  // the state in the address: ?q=...&topic=violence&language=kk&language=ru&primary-only=1
+  // (a repeated name or a comma list: any of the values, as on the command line)
   var params = new URLSearchParams(location.search);
-  selects.forEach(function (sel) {
-    var wanted = params.get(sel.getAttribute("data-facet"));
-    if (wanted && Array.prototype.some.call(sel.options, function (o) { return o.value === wanted; })) { sel.value = wanted; }
+  facetNames.forEach(function (facet) {
+    var wanted = [];
+    params.getAll(facet).forEach(function (v) { v.split(",").forEach(function (k) { if (k.trim()) { wanted.push(k.trim()); } }); });
+    boxes.forEach(function (box) {
+      if (box.getAttribute("data-facet") === facet && wanted.indexOf(box.value) >= 0) { box.checked = true; }
+    });
   });
   if (primary && params.get("primary-only")) { primary.checked = true; }
   if (search && params.get("q")) { search.value = params.get("q"); }
