@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
+    "site": ("kzgraph.cli.site:site", "Build the static website of the catalogue (en/ru/kk) into a folder."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
     "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),
