@@ -238,6 +238,14 @@ def test_every_page_embeds_schema_org_for_its_entry(site: Path) -> None:
     assert node["@id"] == "https://w3id.org/kzgraph/id/paperlab" and node["name"] == "PaperLab"
 
 
+def test_concept_pages_embed_a_defined_term(site: Path) -> None:
+    text = (site / "ru/vocab/topic/violence.html").read_text(encoding="utf-8")
+    doc = json.loads(text.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    nodes = {n["@id"]: n for n in doc.get("@graph", [doc])}
+    term = nodes["https://w3id.org/kzgraph/vocab/topic/violence"]
+    assert term["@type"] == "DefinedTerm" and term["name"] == "Violence"
+
+
 def test_node_data_files_parse_and_describe_the_node(site: Path) -> None:
     import pyoxigraph as ox
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, root_option
+from kzgraph.cli.options import data_option, endpoint_option, make_engine, root_option
 
 
 @click.command("site", short_help="Build the static website of the catalogue (en/ru/kk) into a folder.")
@@ -19,8 +19,9 @@ from kzgraph.cli.options import data_option, root_option
 @click.option("--base-url", metavar="URL", default=None,
               help="Where the site will be published (e.g. https://example.org/kzgraph/): also write "
               "w3id/kzgraph/.htaccess, the w3id.org redirect rules that send the IRIs there.")
+@endpoint_option
 def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, no_validate: bool,
-         base_url: str | None) -> None:
+         base_url: str | None, endpoint=None) -> None:
     """Build the catalogue's website into OUT_DIR: plain HTML pages in English,
     Russian and Kazakh that work from any static host and from file://.
 
@@ -34,13 +35,15 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     .htaccess for Apache content negotiation. The site is written to a
     temporary folder and renamed into place; the same graph gives the same
     bytes. OUT_DIR must be new, empty or an earlier site (else --force); a
-    graph with SHACL violations is refused unless --no-validate.
+    graph with SHACL violations is refused unless --no-validate. With
+    --endpoint, the server's graph is fetched (one CONSTRUCT) and built from.
 
     \b
     Example:
       kzgraph site build/site
       kzgraph site build/site --base-url https://example.org/kzgraph/
       kzgraph site /tmp/site --no-validate --data my-entries/
+      kzgraph site build/site --endpoint http://127.0.0.1:7878/query
     """
     import time
 
@@ -57,7 +60,12 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
             base_url += "/"
     outdir.check(out_dir, force)  # before any work: a bad OUT_DIR costs nothing
     layout = resolve_layout(root)
-    catalogue = load_catalogue(layout, extra=data)
+    if endpoint is not None:
+        from kzgraph.remote import fetch_catalogue
+
+        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+    else:
+        catalogue = load_catalogue(layout, extra=data)
     if not no_validate:
         from kzgraph.shacl import validate as run_validation
 

@@ -16,7 +16,7 @@ from kzgraph.site.build import (
 )
 from kzgraph.site.facetdata import FACET_ORDER
 from kzgraph.site.graph import RDF_TYPE, Text, node_id
-from kzgraph.site.paths import ONTOLOGY_IRI, id_path, vocab_path
+from kzgraph.site.paths import ONTOLOGY_IRI, lang_path
 
 FACET_DATA = "assets/facets.js"
 SEARCH_DATA = "assets/search-data.js"
@@ -385,22 +385,37 @@ def downloads_page(model: SiteModel) -> Page:
                 context={"files": rows, "catalogue": catalogue_info(model)})
 
 
+REPORT_DATA = "report-data"
+
+
 def report_page(model: SiteModel) -> Page:
-    """The coverage report's charts when the report library is installed (issue 17), else a note."""
-    charts = None
+    """The coverage report of `kzgraph report` (issue 17) when its library is installed, else a note.
+
+    The report library renders its own ``<article>`` (``render_html(..., standalone=False)``)
+    with inline SVG charts; each chart's CSV goes beside the page in ``report-data/``.
+    """
+    page = Page("report", "report.html", title={l: Text(gettext(l, TITLES["report"]), l) for l in LANGS},
+                context={"report_html": None})
     try:
-        from kzgraph import report  # noqa: F401  (the `report` developer's library)
+        from kzgraph import report
     except ImportError:
-        report = None
-    if report is not None and hasattr(report, "site_charts"):
-        charts = report.site_charts(model.target)
-    return Page("report", "report.html", title={l: Text(gettext(l, TITLES["report"]), l) for l in LANGS},
-                context={"charts": charts})
+        return page
+    if not (hasattr(report, "build") and hasattr(report, "render_html")):
+        return page
+    model.report_files = {}
+    for lang in LANGS:
+        rep = report.build(model.target, lang, png=False)
+        html = report.render_html(rep, standalone=False, csv_href=REPORT_DATA + "/{name}.csv")
+        page.per_lang[lang] = {"report_html": html}
+        for chart in rep.charts:
+            model.report_files[lang_path(lang, f"{REPORT_DATA}/{chart.name}.csv")] = chart.csv
+    return page
 
 
 def data_files(model: SiteModel) -> dict[str, bytes]:
     """Downloads, the facet data and the search documents (JavaScript, so that file:// works)."""
     out = {f"{DOWNLOADS}/{name}": data for name, data in export_files(model).items()}
+    out.update(getattr(model, "report_files", {}))
     facets = model.facet_data.to_json()
     out[FACET_DATA] = js_assign("KZGRAPH_FACETS", facets)
     out[SEARCH_DATA] = js_assign("KZGRAPH_SEARCH", search_documents(model))
