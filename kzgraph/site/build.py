@@ -325,6 +325,7 @@ def make_environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one build: templates never change under it
     )
     env.filters["segments"] = rich_segments
     env.filters["tojson_script"] = json_for_script
