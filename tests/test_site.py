@@ -347,6 +347,17 @@ def test_unwritable_out_dir_is_refused(tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
+def test_the_working_folder_or_the_graph_is_never_replaced(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    for target in (".", str(tmp_path.parent)):
+        result = run(target, "--force")
+        assert result.exit_code == 2 and "give a folder of its own" in result.output, result.output
+    result = run(str(REPO), "--force")
+    assert result.exit_code == 2
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 def test_earlier_site_is_replaced_and_foreign_files_need_force(site: Path) -> None:
     from kzgraph.site import outdir
 

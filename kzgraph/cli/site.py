@@ -58,8 +58,8 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
             raise UsageError(f"--base-url {base_url!r}: give an http:// or https:// URL")
         if not base_url.endswith("/"):
             base_url += "/"
-    outdir.check(out_dir, force)  # before any work: a bad OUT_DIR costs nothing
     layout = resolve_layout(root)
+    outdir.check(out_dir, force, keep=(layout.root,))  # before any work: a bad OUT_DIR costs nothing
     if endpoint is not None:
         from kzgraph.remote import fetch_catalogue
 
@@ -76,7 +76,7 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
                 f"the graph has {violations} SHACL violation{'s' if violations != 1 else ''} "
                 f"({report.summary()}): run 'kzgraph validate' to see them, or build with --no-validate"
             )
-    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url)
+    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url, keep=(layout.root,))
     elapsed = time.perf_counter() - started
     click.echo(
         f"wrote {result.pages} pages ({result.entries} entries × 3 languages and more), "

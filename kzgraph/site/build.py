@@ -294,10 +294,11 @@ def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResu
     )
 
 
-def build_site(target: Any, layout: Any, out_dir: Path, *, force: bool = False, base_url: str | None = None) -> BuildResult:
-    """Check ``out_dir``, build the site and put it there whole."""
+def build_site(target: Any, layout: Any, out_dir: Path, *, force: bool = False, base_url: str | None = None,
+               keep: tuple[Path, ...] = ()) -> BuildResult:
+    """Check ``out_dir``, build the site and put it there whole (``keep``: folders never replaced)."""
     out_dir = Path(out_dir)
-    outdir.check(out_dir, force)
+    outdir.check(out_dir, force, keep)
     result = build(target, layout, base_url=base_url)
     outdir.write(out_dir, result.files)
     return result
@@ -325,6 +326,7 @@ def make_environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one build: templates never change under it
     )
     env.filters["segments"] = rich_segments
     env.filters["tojson_script"] = json_for_script

@@ -18,12 +18,21 @@ MARKER = ".kzgraph-site"
 MARKER_TEXT = b"This folder was written by 'kzgraph site'; the next build replaces it whole.\n"
 
 
-def check(out_dir: Path, force: bool) -> None:
-    """Refuse an OUT_DIR that is a file, a link, not writable, or foreign and non-empty."""
+def check(out_dir: Path, force: bool, keep: tuple[Path, ...] = ()) -> None:
+    """Refuse an OUT_DIR that is a file, a link, not writable, or foreign and non-empty.
+
+    Never, even with ``force``: the working folder or one of its parents, or a folder that
+    holds one of ``keep`` (the graph's own files), since the build replaces OUT_DIR whole.
+    """
     if out_dir.is_symlink():
         raise UsageError(f"{out_dir} is a symbolic link: give the folder it points to, or another folder")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder: give a new or empty folder, or an earlier kzgraph site")
+    target = out_dir.resolve()
+    for inside in (Path.cwd(), *keep):
+        inside = inside.resolve()
+        if inside == target or target in inside.parents:
+            raise UsageError(f"{out_dir} holds {inside}, which the build would replace: give a folder of its own")
     parent = _existing_parent(out_dir)
     if not parent.is_dir():
         raise UsageError(f"cannot create {out_dir}: {parent} is not a folder")
