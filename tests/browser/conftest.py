@@ -39,7 +39,18 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
+def published_port() -> int:
+    """The port the site is 'published' on for the w3id rules test (httpd listens there later)."""
+    return harness.free_port()
+
+
+@pytest.fixture(scope="session")
+def published_url(published_port) -> str:
+    return f"http://127.0.0.1:{published_port}/site/"
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory, published_url) -> Path:
     """The catalogue's site, built once with ``kzgraph site OUT_DIR``.
 
     ``KZGRAPH_TEST_SITE=DIR`` uses a site built earlier into DIR instead (to iterate on the tests
@@ -50,9 +61,10 @@ def site_dir(tmp_path_factory) -> Path:
         assert (Path(prebuilt) / ".kzgraph-site").exists(), f"KZGRAPH_TEST_SITE={prebuilt} is not a kzgraph site"
         return Path(prebuilt)
     out = tmp_path_factory.mktemp("site") / "site"
+    # --base-url adds only w3id/kzgraph/.htaccess (rules sending w3id.org to the published site)
     proc = subprocess.run(
-        [sys.executable, "-m", "kzgraph", "site", str(out)], cwd=REPO, capture_output=True, text=True,
-        timeout=600,
+        [sys.executable, "-m", "kzgraph", "site", str(out), "--base-url", published_url], cwd=REPO,
+        capture_output=True, text=True, timeout=600,
     )
     if proc.returncode == 2 and "no such command" in proc.stderr.lower():
         pytest.skip("kzgraph site does not exist yet (issue 16)")

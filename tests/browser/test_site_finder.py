@@ -8,10 +8,9 @@ names (the sets below were read from the review, not from a run of the code).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from click.testing import CliRunner
 
 from .sitemodel import LANGUAGES
 
@@ -57,10 +56,12 @@ SEARCHES = {
 
 
 def cli_sources(args: list[str]) -> set[str]:
-    proc = subprocess.run([sys.executable, "-m", "kzgraph", "sources", *args, "--format", "json"],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return {row["slug"] for row in json.loads(proc.stdout)}
+    """The slugs ``kzgraph sources ARGS --format json`` prints (run in this process, graph cached)."""
+    from kzgraph.cli import main
+
+    result = CliRunner().invoke(main, ["sources", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return {row["slug"] for row in json.loads(result.output)}
 
 
 @pytest.fixture(scope="module")
