@@ -102,6 +102,25 @@ pager_option = click.option(
 )
 
 
+def bom_option(command: Callable) -> Callable:
+    """``--bom``: start CSV (or TSV) output with a UTF-8 byte order mark, for Excel."""
+
+    @functools.wraps(command)
+    def wrapper(*args, bom: bool = False, **kwargs):
+        if bom:
+            fmt = kwargs.get("format_")
+            if fmt not in ("csv", "tsv"):
+                raise click.UsageError(f"--bom is for --format csv or tsv, not {fmt or 'the default format'}")
+            click.get_current_context().find_root().meta["kzgraph.bom"] = True
+        return command(*args, **kwargs)
+
+    return click.option(
+        "--bom",
+        is_flag=True,
+        help="Start CSV/TSV with a UTF-8 byte order mark, so that Excel reads Cyrillic and Kazakh text right.",
+    )(wrapper)
+
+
 def display_width(output: Path | None) -> int | None:
     """The width to fit tables and text to: $COLUMNS or the terminal's; None for -o FILE or a pipe."""
     if output is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
     data_option,
     display_width,
@@ -449,7 +450,7 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
 
 
 @click.command("show", short_help="Show everything the catalogue knows about one entry.")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_entry)
 @labels_option
 @format_option(["table", "json"], "table")
 @output_option
