@@ -8,6 +8,7 @@ Content-Security-Policy. One line per request goes to stderr: method, path, stat
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sys
 import time
@@ -199,13 +200,19 @@ async def sparql_endpoint(request: Request) -> Response:
         return text_response(err.status, err.message, err.headers)
 
 
+@functools.lru_cache(maxsize=4096)
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE (or another word) of a query text, remembered per text."""
+    return sparql.query_operation(text)
+
+
 async def run_sparql(request: Request, state: ServerState, req: protocol.SparqlRequest) -> Response:
     settings = state.settings
     text = req.query or ""
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
     # the guard (updates, SERVICE, FROM <file:…>) runs in the worker, before the query: see worker.check
-    op = sparql.query_operation(text)
+    op = query_form(text)
     results_offer = protocol.ASK_OFFER if op == "ASK" else protocol.SELECT_OFFER
     accept = request.headers.get("accept")
     override = (req.params.get("format") or [None])[-1]
