@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
+    "release": ("kzgraph.cli.release:release", "Release the catalogue as VERSION: versioned sources, dumps, SHA256SUMS, CHANGELOG entry."),
     "serve": ("kzgraph.cli.serve:serve", "Serve the graph over HTTP: a read-only SPARQL endpoint and its IRIs as linked data."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
@@ -115,7 +116,7 @@ class LazyGroup(click.Group):
             # e.g. writing to a full disk or a closed stream: an environment failure, not a bug
             _debug_traceback()
             reason = err.strerror or type(err).__name__
-            where = f" {err.filename}" if err.filename else ""
+            where = f" {one_line(err.filename)}" if err.filename else ""
             click.echo(f"kzgraph: error: cannot read or write{where}: {reason}", err=True)
             ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
