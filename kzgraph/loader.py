@@ -179,6 +179,7 @@ def load_catalogue(
     files = layout.graph_files()
     if include_axioms:
         files.append(layout.axioms_file)
+    _refuse_links_out_of(layout.root, files, {})
     files += expand_inputs(extra)
     return _load(files, store=store)
 
@@ -190,12 +191,15 @@ def load_files(paths: Iterable[str | Path]) -> Catalogue:
 
 def load_shapes(layout: Layout) -> Catalogue:
     """Load the SHACL shapes files of ``layout``."""
-    return _load(layout.shape_files())
+    files = layout.shape_files()
+    _refuse_links_out_of(layout.root, files, {})
+    return _load(files)
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Return the RDF files named by ``paths``, walking folders in sorted order."""
     files: list[Path] = []
+    real_dirs: dict[str, str] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -208,6 +212,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
                     f"folder holds no RDF files ({_SUFFIX_LIST}); give a folder or file with RDF",
                     display_path(path),
                 )
+            _refuse_links_out_of(path, found, real_dirs)
             files += found
         elif not path.exists():
             raise InputError("no such file or folder; check the path", display_path(path))
@@ -221,12 +226,37 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+# Pseudo-file systems: a link into them is never read as RDF (their bytes are the process's
+# environment, memory maps, devices), whoever made the link.
+_SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/")
+
+
+def _refuse_links_out_of(folder: Path, found: Sequence[Path], real_dirs: dict[str, str]) -> None:
+    """Refuse files of a walked folder that are links (or in linked folders) leading out of it.
+
+    A checkout or a --data folder someone else prepared must not make kzgraph read files
+    elsewhere on the machine; a file given by name is read wherever its link points.
+    """
+    real_folder = os.path.realpath(folder)
+    for path in found:
+        real = os.fspath(_real_path(path, real_dirs))
+        if not real.startswith(real_folder + os.sep):
+            raise InputError(
+                f"is a link to {real}, outside {display_path(folder)}; kzgraph does not follow links out "
+                "of a folder it reads: copy the file in, or name it with --data",
+                display_path(path),
+            )
+
+
 def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
     given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
     real_dirs: dict[str, str] = {}
     for path in paths:
         resolved = _real_path(Path(path), real_dirs)
+        if os.fspath(resolved).startswith(_SYSTEM_DIRS):
+            raise InputError(f"is a link to the system file {resolved}, which is not RDF; kzgraph does not "
+                             "read it", display_path(path))
         # The same file given twice (e.g. --data data/) would look like a duplicate description.
         if resolved in seen:
             continue

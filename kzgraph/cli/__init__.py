@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
+    "release": ("kzgraph.cli.release:release", "Release the catalogue as VERSION: versioned sources, dumps, SHA256SUMS, CHANGELOG entry."),
+    "serve": ("kzgraph.cli.serve:serve", "Serve the graph over HTTP: a read-only SPARQL endpoint and its IRIs as linked data."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry, organization, publication or concept."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
@@ -119,10 +121,11 @@ class LazyGroup(click.Group):
             ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
             _debug_traceback()
-            detail = " ".join(str(err).split()) or type(err).__name__
+            # the exception's own text may quote input bytes (a file's content, the environment):
+            # shown only with KZGRAPH_DEBUG, which also prints the traceback
             click.echo(
-                f"kzgraph: internal error: {type(err).__name__}: {detail} "
-                "(set KZGRAPH_DEBUG=1 for a traceback)",
+                f"kzgraph: internal error: {type(err).__name__} "
+                "(please report it; set KZGRAPH_DEBUG=1 for the details and a traceback)",
                 err=True,
             )
             ctx.exit(KzgraphError.exit_code)
