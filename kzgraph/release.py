@@ -138,7 +138,7 @@ def versioned_catalogue(path: Path, version: str, date: str) -> str:
         from kzgraph.triple_lines import scan_triple_lines
 
         header = leading_comments(text)
-        comments = scan_triple_lines(text, base=path.as_uri(), comments=True,
+        comments = scan_triple_lines(text, base=path.resolve().as_uri(), comments=True,
                                      skip_lines=_header_end(text, header)).comments
     return render(quads, main_subject=CATALOGUE, header=leading_comments(text), comments=comments)
 

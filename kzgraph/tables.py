@@ -27,8 +27,12 @@ ELLIPSIS = "…"
 
 def _clean(value: Any) -> str:
     text = "" if value is None else str(value)
-    # one row per line: show line breaks and tabs instead of breaking the table
-    return text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
+    # one row per line: show line breaks and tabs instead of breaking the table; other control
+    # characters (terminal escapes from someone's data) are shown escaped
+    from kzgraph.errors import printable
+
+    text = text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
+    return printable(text)
 
 
 def terminal_width(stream=None) -> int | None:

@@ -339,3 +339,22 @@ def test_an_internal_error_does_not_print_the_exception_text(monkeypatch) -> Non
         group.commands.pop("leak-probe", None)
     assert result.exit_code == 3
     assert "hunter2" not in result.output and "internal error: ValueError" in result.output
+
+
+def test_terminal_escapes_in_names_and_data_are_shown_escaped(runner, tmp_path) -> None:
+    folder = tmp_path / "evil\x1b[2Jname"
+    folder.mkdir()
+    result = runner.invoke(cli, ["files", "--root", str(GOOD_ROOT), "--data", str(folder)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\\x1b[2Jname" in result.output
+    data = tmp_path / "d.ttl"
+    data.write_text('<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "red\\u001b[31m \\u202eevil" .\n',
+                    encoding="utf-8")
+    table = runner.invoke(cli, ["query", "--root", str(GOOD_ROOT), "--data", str(data),
+                                "SELECT ?l WHERE { <urn:x:a> ?p ?l }"])
+    assert table.exit_code == 0, table.output
+    assert "\x1b" not in table.output and "\u202e" not in table.output
+    assert "red\\x1b[31m" in table.output
+    csv = runner.invoke(cli, ["query", "--root", str(GOOD_ROOT), "--data", str(data), "--format", "csv",
+                              "SELECT ?l WHERE { <urn:x:a> ?p ?l }"])
+    assert "\x1b" in csv.output  # machine formats keep the data as it is

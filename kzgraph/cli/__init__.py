@@ -116,7 +116,7 @@ class LazyGroup(click.Group):
             # e.g. writing to a full disk or a closed stream: an environment failure, not a bug
             _debug_traceback()
             reason = err.strerror or type(err).__name__
-            where = f" {err.filename}" if err.filename else ""
+            where = f" {one_line(err.filename)}" if err.filename else ""
             click.echo(f"kzgraph: error: cannot read or write{where}: {reason}", err=True)
             ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
