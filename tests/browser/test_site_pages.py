@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from . import harness
-from .sitemodel import ID, LANGUAGES, SiteModel
+from .sitemodel import ID, LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,6 @@ REVIEW_PLACES = sorted(
     + [("independent-media", str(i)) for i in range(1, 16)]
 )
 PAPERLAB = ID + "paperlab"
-
-
-@pytest.fixture(scope="session")
-def site(site_server) -> SiteModel:
-    crawl = harness.crawl(site_server.url)
-    return SiteModel(site_server.url, crawl)
 
 
 def vocab_label(iri: str, lang: str) -> str:
@@ -110,6 +104,40 @@ def test_every_kind_of_page_has_no_console_error_and_no_serious_axe_violation(si
         page.goto(url, wait_until="load")
         problems += [f"{kind} {site.path(url)}: {p}" for p in page.watch.take()]
         problems += [f"{kind} {site.path(url)}: axe {v}" for v in harness.axe_violations(page)]
+    assert problems == [], "\n".join(problems)
+
+
+# Text nodes of two or more Latin-script words (3+ letters each) whose nearest lang attribute is not
+# English: on a Russian or Kazakh page that is English shown without lang="en" (an untranslated
+# interface string, or a fallback a screen reader would read with Russian or Kazakh rules).
+# Code, quoted command names ('kzgraph sources') and URLs are not prose.
+UNMARKED_ENGLISH = r"""() => {
+  const out = [];
+  const latin = /[A-Za-z]{3,}[,;:.'’-]?[^\S\n]+[A-Za-z]{3,}/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement;
+    if (el.closest("code, kbd, samp, pre, script, style, [translate=no], [hidden]")) continue;
+    const text = node.textContent.replace(/'[^']*'/g, " ").replace(/https?:\/\/\S+/g, " ")
+      .replace(/\bkzgraph(\s+[a-z-]+)*/g, " ");
+    if (!latin.test(text)) continue;
+    const lang = (el.closest("[lang]") || document.documentElement).getAttribute("lang");
+    if (!lang.startsWith("en")) out.push("<" + el.tagName.toLowerCase() + "> " + node.textContent.trim().slice(0, 100));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.xfail(reason="known: the entry view's assessment text (kzgraph/cli/show.py: 'methodology note: ...', "
+                          "'not stated (the review says nothing about methodology)') is English without lang=en",
+                   strict=False)
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_english_text_on_russian_and_kazakh_pages_is_marked_english(site, page, lang):
+    problems = []
+    for url in [*sorted(site.kinds(lang).values()), site.entries[lang][PAPERLAB]]:
+        page.goto(url, wait_until="load")
+        problems += [f"{site.path(url)}: {text}" for text in page.evaluate(UNMARKED_ENGLISH)]
     assert problems == [], "\n".join(problems)
 
 
@@ -196,5 +224,7 @@ def test_screenshots_of_home_and_an_entry(site, page, artifacts, lang):
         target = artifacts / f"{name}-{lang}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000, f"{target} is nearly empty"
-        print(f"screenshot: {target}")
+        first_screen = artifacts / f"{name}-{lang}-first-screen.png"  # what a reader sees before scrolling
+        page.screenshot(path=str(first_screen))
+        print(f"screenshots: {target} {first_screen}")
     assert page.watch.take() == []
