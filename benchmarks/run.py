@@ -451,7 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.md")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kzgraph-bench")
     parser.add_argument("--only", default="", help="comma-separated case-name prefixes to run")
+    parser.add_argument("--serve", action="store_true",
+                        help="instead: load on kzgraph serve beside oxigraph serve (benchmarks/serve_load.py, scale 1)")
     args = parser.parse_args(argv)
+    if args.serve:
+        import serve_load
+
+        return serve_load.main([])
     scales = [float(s) for s in args.scales.split(",") if s.strip()]
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
