@@ -88,6 +88,7 @@ class EntryView:
         self.labels = labels
         self.nodes: dict[str, Node] = {}
         self.used: set[tuple[str, str]] = set()
+        self.property_labels: dict[str, str] = {}  # property IRI -> its label in `labels`
         for row in rows:
             node = self.nodes.setdefault(row["node"].value, Node(row["node"].value))
             term = row["value"]
@@ -406,10 +407,28 @@ class EntryView:
         other = []
         for prop, values in sorted(e.props.items()):
             if (e.iri, prop) not in self.used:
-                other.append((_curie(prop), [v.text for v in values]))
+                other.append((self.property_labels.get(prop) or _curie(prop), [v.text for v in values]))
         if other:
             groups.append(("Other statements", other))
         return [(title, [(k, v) for k, v in fields if v]) for title, fields in groups]
+
+
+def _property_labels(catalogue, properties: set[str], lang: str) -> dict[str, str]:
+    """The ontology's rdfs:label of each property in ``lang`` (else English)."""
+    import pyoxigraph as ox
+
+    from kzgraph import iris
+
+    store = getattr(catalogue, "store", catalogue)
+    label = ox.NamedNode(iris.RDFS + "label")
+    out: dict[str, str] = {}
+    for prop in properties:
+        found = {q.object.language: q.object.value for q in store.quads_for_pattern(ox.NamedNode(prop), label, None)
+                 if isinstance(q.object, ox.Literal)}
+        text = found.get(lang) or found.get("en")
+        if text:
+            out[prop] = text
+    return out
 
 
 def _num(text: str) -> str:
@@ -449,7 +468,7 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-@click.command("show", short_help="Show everything the catalogue knows about one entry.")
+@click.command("show", short_help="Show everything the catalogue knows about one entry, organization, publication or concept.")
 @click.argument("slug", shell_complete=complete_entry)
 @labels_option
 @format_option(["table", "json"], "table")
@@ -458,29 +477,48 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
 @root_option
 @data_option
 def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
-    """Show everything the catalogue knows about one entry, grouped and readable.
+    """Show everything the catalogue knows about one node, labelled in --labels.
 
-    Identity, place in the review, the organizations behind it, languages,
-    topics, coverage, channels, transparency assessments of the entry and its
-    parts, formats and services, gaps with their figures, publications,
-    programmes, curation flags, provenance, and the transparency score with
-    its breakdown. SLUG is the last part of the entry's IRI (see
-    'kzgraph sources'); --format table is the readable text view.
+    SLUG names any node of the catalogue: a slug (paperlab,
+    bureau-of-national-statistics, violence), a CURIE (id:paperlab,
+    topic:violence, lang:KAZ) or an IRI. For an entry: identity, place in the
+    review, the organizations behind it, languages, topics, coverage, channels,
+    transparency assessments of the entry and its parts, formats and services,
+    gaps with their figures, publications, programmes, curation flags,
+    provenance, and the transparency score with its breakdown. For any other
+    node (an organization, a publication, a concept, ...): every statement
+    about it and every statement that names it. Properties and values are shown
+    by their labels (the ontology's, a concept's) in the --labels language;
+    --format table is the readable text view.
 
     \b
     Example:
       kzgraph show paperlab
+      kzgraph show id:bureau-of-national-statistics
+      kzgraph show topic:violence --labels ru
       kzgraph show world-values-survey --labels ru
       kzgraph show central-asia-barometer --format json
     """
-    from kzgraph import facets
+    from kzgraph import facets, nodes
     from kzgraph.cli.query import write_output
 
     catalogue = load_from_options(root, data)
-    entry = facets.resolve_entry(catalogue, slug)
+    iri = nodes.resolve_node(catalogue, slug)
+    if not nodes.is_entry(catalogue, iri):
+        view = nodes.node_view(catalogue, iri, labels=labels)
+        if format_ == "json":
+            data_out = (json.dumps(view, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            from kzgraph.tables import wrap_text
+
+            data_out = wrap_text(nodes.render_text(view, labels), display_width(output)).encode("utf-8")
+        write_output(data_out, output)
+        return
+    entry = facets.ox.NamedNode(iri)
     result = facets.run_named(catalogue, facets.SHOW_QUERY, {"entry": entry}, labels=labels)
     rows = [{v: t for v, t in zip(result.variables, r) if t is not None} for r in result.rows]
     view = EntryView(entry.value, rows, labels)
+    view.property_labels = _property_labels(catalogue, {r["property"].value for r in rows}, labels)
     groups = view.groups()
 
     vocab = facets.Vocabularies.load(catalogue)
