@@ -89,9 +89,20 @@ def serve(
             )
             context = export.context_for(resolve_layout(root))
             state = ServerState(settings=settings, dump=str(dump), linked=LinkedData(store, context),
-                                triples=len(store))
+                                triples=len(store), site=_build_site(catalogue, root))
             runner.serve(state, host, port, sock=sock)
         finally:
             dump.unlink(missing_ok=True)
     finally:
         sock.close()
+
+
+def _build_site(catalogue, root: Path | None) -> dict[str, bytes] | None:
+    """The pages `kzgraph site` writes, built in memory from the same templates (None without kzgraph.site)."""
+    try:
+        from kzgraph.site.build import build
+    except ImportError:
+        return None
+    from kzgraph.paths import resolve_layout
+
+    return build(catalogue, resolve_layout(root)).files
