@@ -45,9 +45,11 @@ def serve(
                             application/sparql-query); its service description
                             without a query
     /id/SLUG, /vocab/SCHEME/SLUG, /ontology
-                            the catalogue's IRIs as Turtle, JSON-LD, N-Triples
-                            or RDF/XML by Accept (or ?format=ttl|jsonld|nt|rdfxml)
+                            the catalogue's IRIs: the site's page to a browser,
+                            Turtle, JSON-LD, N-Triples or RDF/XML by Accept
+                            (or ?format=html|ttl|jsonld|nt|rdfxml, ?lang=ru|kk)
     /health                 status as JSON
+    anything else           the site kzgraph site builds (pages, search, downloads)
 
     Queries are read-only: updates, SERVICE, LOAD and FROM <file:...> are
     refused. Each query runs in a worker process that is killed at its time
