@@ -605,3 +605,22 @@ def test_an_iri_gives_the_site_page_to_a_browser(served, site_files):
         assert err.code == 303 and err.headers["Location"] == "/ru/vocab/topic/violence.html"
     status, _, body = http(served.url + "/ontology?lang=kk", headers={"Accept": "text/html"})
     assert status == 200 and body == site_files["kk/ontology.html"]
+
+
+@pytest.mark.servers
+def test_infer_serves_the_closure(tmp_path):
+    """--infer rdfs: the server answers over the same closure as `kzgraph query --infer rdfs`."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    out = CliRunner().invoke(main, ["query", text, "--infer", "rdfs", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    closed = int(json.loads(out.stdout_bytes)["results"]["bindings"][0]["n"]["value"])
+    server = serve_helpers.start(tmp_path, "--infer", "rdfs", "--workers", "1")
+    try:
+        status, _, body = post_query(server, text)
+        served_count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+        # a primary language is a language (kzg:primaryLanguage ⊑ dcterms:language): PaperLab's Kazakh
+        status2, _, body2 = post_query(server, "ASK { id:paperlab dcterms:language lang:KAZ }")
+    finally:
+        server.stop()
+    assert status == 200 and served_count == closed > serve_helpers.health_count_floor()
+    assert json.loads(body2)["boolean"] is True

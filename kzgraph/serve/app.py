@@ -130,8 +130,11 @@ class Headers:
 
 
 def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A one-line plain-text answer (errors)."""
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+    """A one-line plain-text answer (errors), at most 2,000 characters (a parser may quote a huge query)."""
+    from kzgraph.errors import one_line
+
+    return Response(one_line(message, 2000) + "\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=headers)
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:
