@@ -81,9 +81,10 @@ def site_server(site_dir):
 
 
 @pytest.fixture(scope="session")
-def site(site_server) -> SiteModel:
-    """The built site after one crawl over http from its home page."""
-    return SiteModel(site_server.url, harness.crawl(site_server.url))
+def site(site_server, site_dir) -> SiteModel:
+    """The built site after one crawl over http from its home page (and from every HTML file)."""
+    files = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    return SiteModel(site_server.url, harness.crawl(site_server.url, seeds=[site_server.url + f for f in files]))
 
 
 @pytest.fixture(scope="session")

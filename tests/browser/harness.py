@@ -200,15 +200,18 @@ def _fetch(url: str, headers: dict | None = None) -> tuple[int, str, bytes, str]
         return e.code, e.headers.get("Content-Type", ""), e.read(), url
 
 
-def crawl(start: str, check_fragments: bool = True) -> Crawl:
+def crawl(start: str, check_fragments: bool = True, seeds: list[str] = ()) -> Crawl:
     """Follow every in-site link from ``start`` (http URL); fetch every asset; record what is broken.
 
     A reference is broken when its target answers an error status, or when its fragment names no
-    id in the target page. External links (another host or scheme) are not followed.
+    id in the target page. External links (another host or scheme) are not followed. ``seeds``
+    are more pages to start from (every file of the site, so that pages no link leads to are
+    checked too).
     """
     origin = urllib.parse.urlsplit(start)[:2]
     result = Crawl()
-    queue: list[tuple[str, str, str]] = [(start, "link", "(start)")]
+    queue: list[tuple[str, str, str]] = [(u, "link", "(every file)") for u in reversed(seeds)]
+    queue.append((start, "link", "(start)"))
     seen: set[str] = set()
     fragments: list[tuple[str, str, str]] = []  # (page url, fragment, referrer)
     while queue:

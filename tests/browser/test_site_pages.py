@@ -44,8 +44,11 @@ def vocab_label(iri: str, lang: str) -> str:
     return labels[0]
 
 
-def test_crawl_finds_no_broken_link_and_no_missing_asset(site):
+def test_crawl_finds_no_broken_link_and_no_missing_asset(site, site_dir):
     assert site.crawl.broken == [], "\n".join(site.crawl.broken)
+    assert len(site.crawl.pages) == len(list(site_dir.rglob("*.html"))), "some HTML files were not crawled"
+    if site.orphans:
+        print(f"pages no link from the home page leads to ({len(site.orphans)}):", *map(site.path, site.orphans), sep="\n  ")
     types = set(site.crawl.assets.values())
     # what every page relies on was actually reached: styles, data alternates
     assert "text/css" in types, types
@@ -84,6 +87,17 @@ def test_home_page_reaches_all_47_entries(site, lang):
     assert len(entries) == 47, f"{lang}: {len(entries)} entry pages: {sorted(entries)}"
     missed = sorted(iri for iri, url in entries.items() if url not in reached)
     assert missed == [], f"{lang}: not reached from the home page: {missed}"
+
+
+def test_only_the_home_pages_load_the_search_index(site):
+    """The search script and its index are fetched where search is used, not on every page."""
+    homes = {site.home(lang) for lang in LANGUAGES}
+    loaders = set()
+    for url, page in site.crawl.pages.items():
+        scripts = [ref for ref, _kind, attrs in page.refs if "src" in attrs and ref.endswith(".js")]
+        if any("search" in ref.rsplit("/", 1)[-1] or "minisearch" in ref for ref in scripts):
+            loaders.add(url)
+    assert loaders == homes, sorted(map(site.path, loaders ^ homes))[:20]
 
 
 def test_entries_are_the_reviews_47(site):
