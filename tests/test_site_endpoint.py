@@ -22,6 +22,7 @@ def test_site_from_an_endpoint_equals_the_site_from_the_files(tmp_path: Path, la
     from kzgraph import export, push, remote
     from kzgraph.loader import load_catalogue
 
+    (tmp_path / "oxigraph").mkdir()
     server = servers.start_oxigraph(tmp_path / "oxigraph")
     try:
         triples = export.prepare(export.catalogue_triples(load_catalogue(layout)))
@@ -34,4 +35,8 @@ def test_site_from_an_endpoint_equals_the_site_from_the_files(tmp_path: Path, la
     assert local.exit_code == 0, local.output
     a, b = tree(tmp_path / "served"), tree(tmp_path / "local")
     assert sorted(a) == sorted(b)
-    assert [name for name in a if a[name] != b[name]] == []
+    differ = [name for name in a if a[name] != b[name]]
+    # a server keeps values, not spellings ("0.20"^^xsd:decimal comes back as "0.2"): only the
+    # dumps of the whole graph (and the page listing their hashes) may differ, not in size
+    assert all(n.startswith("download/") or n.endswith("downloads.html") for n in differ), differ
+    assert a["download/kzgraph.nt"].count(b"\n") == b["download/kzgraph.nt"].count(b"\n")

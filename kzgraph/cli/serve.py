@@ -45,9 +45,11 @@ def serve(
                             application/sparql-query); its service description
                             without a query
     /id/SLUG, /vocab/SCHEME/SLUG, /ontology
-                            the catalogue's IRIs as Turtle, JSON-LD, N-Triples
-                            or RDF/XML by Accept (or ?format=ttl|jsonld|nt|rdfxml)
+                            the catalogue's IRIs: the site's page to a browser,
+                            Turtle, JSON-LD, N-Triples or RDF/XML by Accept
+                            (or ?format=html|ttl|jsonld|nt|rdfxml, ?lang=ru|kk)
     /health                 status as JSON
+    anything else           the site kzgraph site builds (pages, search, downloads)
 
     Queries are read-only: updates, SERVICE, LOAD and FROM <file:...> are
     refused. Each query runs in a worker process that is killed at its time
@@ -89,9 +91,20 @@ def serve(
             )
             context = export.context_for(resolve_layout(root))
             state = ServerState(settings=settings, dump=str(dump), linked=LinkedData(store, context),
-                                triples=len(store))
+                                triples=len(store), site=_build_site(catalogue, root))
             runner.serve(state, host, port, sock=sock)
         finally:
             dump.unlink(missing_ok=True)
     finally:
         sock.close()
+
+
+def _build_site(catalogue, root: Path | None) -> dict[str, bytes] | None:
+    """The pages `kzgraph site` writes, built in memory from the same templates (None without kzgraph.site)."""
+    try:
+        from kzgraph.site.build import build
+    except ImportError:
+        return None
+    from kzgraph.paths import resolve_layout
+
+    return build(catalogue, resolve_layout(root)).files
