@@ -126,6 +126,9 @@ def test_paperlab_page_shows_the_review_facts(site: Path) -> None:
     ru = page(site, "ru/id/paperlab.html")
     assert ru.lang == "ru"
     assert ru.values("Основные") == ["Казахский язык", "Русский язык"]
+    assert any(v.startswith("описание методологии: Частично; сбор данных: Частично") for v in ru.values("Запись"))
+    kk = page(site, "kk/id/paperlab.html")
+    assert any(v.startswith("әдістеме сипаттамасы: Ішінара") for v in kk.values("Жазба"))
     # the description exists in English only: shown, and marked as English
     assert any(lang == "en" and "sex education" in text for lang, text in ru.lang_spans)
 
