@@ -19,9 +19,12 @@ from kzgraph.cli.options import data_option, endpoint_option, make_engine, root_
 @click.option("--base-url", metavar="URL", default=None,
               help="Where the site will be published (e.g. https://example.org/kzgraph/): also write "
               "w3id/kzgraph/.htaccess, the w3id.org redirect rules that send the IRIs there.")
+@click.option("--no-report", "no_report", is_flag=True,
+              help="Leave the coverage report's charts (kzgraph report) out of the report page: they are "
+              "drawn in three languages and take most of the build's time.")
 @endpoint_option
 def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, no_validate: bool,
-         base_url: str | None, endpoint=None) -> None:
+         base_url: str | None, no_report: bool, endpoint=None) -> None:
     """Build the catalogue's website into OUT_DIR: plain HTML pages in English,
     Russian and Kazakh that work from any static host and from file://.
 
@@ -76,7 +79,8 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
                 f"the graph has {violations} SHACL violation{'s' if violations != 1 else ''} "
                 f"({report.summary()}): run 'kzgraph validate' to see them, or build with --no-validate"
             )
-    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url, keep=(layout.root,))
+    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url, keep=(layout.root,),
+                        report=not no_report)
     elapsed = time.perf_counter() - started
     click.echo(
         f"wrote {result.pages} pages ({result.entries} entries × 3 languages and more), "

@@ -72,9 +72,10 @@ class BuildResult:
 class SiteModel:
     """Everything the templates show, read from the graph once."""
 
-    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None) -> None:
+    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
         from kzgraph import facets
 
+        self.with_report = report
         self.target = target
         self.layout = layout
         self.base_url = base_url
@@ -259,11 +260,11 @@ def entry_groups(iri: str, rows: list[dict], lang: str) -> tuple[Any, list]:
 # ---------------------------------------------------------------- building
 
 
-def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResult:
-    """Render the whole site in memory: site path -> bytes."""
+def build(target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> BuildResult:
+    """Render the whole site in memory: site path -> bytes (``report``: with the report's charts)."""
     from kzgraph.site import pages as page_builders
 
-    model = SiteModel(target, layout, base_url=base_url)
+    model = SiteModel(target, layout, base_url=base_url, report=report)
     pages = page_builders.all_pages(model)
     files: dict[str, bytes] = {}
     env = make_environment()
@@ -295,11 +296,11 @@ def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResu
 
 
 def build_site(target: Any, layout: Any, out_dir: Path, *, force: bool = False, base_url: str | None = None,
-               keep: tuple[Path, ...] = ()) -> BuildResult:
+               keep: tuple[Path, ...] = (), report: bool = True) -> BuildResult:
     """Check ``out_dir``, build the site and put it there whole (``keep``: folders never replaced)."""
     out_dir = Path(out_dir)
     outdir.check(out_dir, force, keep)
-    result = build(target, layout, base_url=base_url)
+    result = build(target, layout, base_url=base_url, report=report)
     outdir.write(out_dir, result.files)
     return result
 

@@ -396,6 +396,8 @@ def report_page(model: SiteModel) -> Page:
     """
     page = Page("report", "report.html", title={l: Text(gettext(l, TITLES["report"]), l) for l in LANGS},
                 context={"report_html": None})
+    if not model.with_report:
+        return page
     try:
         from kzgraph import report
     except ImportError:
