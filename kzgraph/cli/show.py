@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+
 from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
     source_options,
@@ -67,7 +68,7 @@ def _score_lines(score: dict[str, Any] | None, total: str | None) -> list[str]:
     return lines
 
 
-@click.command("show", short_help="Show everything the catalogue knows about one entry.")
+@click.command("show", short_help="Show everything the catalogue knows about one entry, organization, publication or concept.")
 @click.argument("slug", shell_complete=complete_entry)
 @labels_option
 @output_options(["table", "json"], "table")
@@ -75,29 +76,46 @@ def _score_lines(score: dict[str, Any] | None, total: str | None) -> list[str]:
 @source_options
 def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
          infer: str | None = None, endpoint=None) -> None:
-    """Show everything the catalogue knows about one entry, grouped and readable.
+    """Show everything the catalogue knows about one node, labelled in --labels.
 
-    Identity, place in the review, the organizations behind it, languages,
-    topics, coverage, channels, transparency assessments of the entry and its
-    parts, formats and services, gaps with their figures, publications,
-    programmes, curation flags, provenance, and the transparency score with
-    its breakdown. SLUG is the last part of the entry's IRI (see
-    'kzgraph sources'); --format table is the readable text view.
+    SLUG names any node of the catalogue: a slug (paperlab,
+    bureau-of-national-statistics, violence), a CURIE (id:paperlab,
+    topic:violence, lang:KAZ) or an IRI. For an entry: identity, place in the
+    review, the organizations behind it, languages, topics, coverage, channels,
+    transparency assessments of the entry and its parts, formats and services,
+    gaps with their figures, publications, programmes, curation flags,
+    provenance, and the transparency score with its breakdown. For any other
+    node (an organization, a publication, a concept, ...): every statement
+    about it and every statement that names it. Properties and values are shown
+    by their labels (the ontology's, a concept's) in the --labels language;
+    --format table is the readable text view.
 
     \b
     Example:
       kzgraph show paperlab
+      kzgraph show id:bureau-of-national-statistics
+      kzgraph show topic:violence --labels ru
       kzgraph show world-values-survey --labels ru
       kzgraph show central-asia-barometer --format json
       kzgraph show paperlab --endpoint http://127.0.0.1:7878/query
     """
+    from kzgraph.query import nodes
     from kzgraph.query.entry import entry_view
+    from kzgraph.tables import wrap_text
 
-    doc = entry_view(open_from_options(root, data, endpoint, infer=infer), slug, labels=labels)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
+    iri = nodes.resolve_node(catalogue, slug)
+    if not nodes.is_entry(catalogue, iri):
+        view = nodes.node_view(catalogue, iri, labels=labels)
+        if format_ == "json":
+            data_out = (json.dumps(view, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            data_out = wrap_text(nodes.render_text(view, labels), display_width(output)).encode("utf-8")
+        write_output(data_out, output)
+        return
+    doc = entry_view(catalogue, iri, labels=labels)
     if format_ == "json":
         data_out = (json.dumps(cli_json(doc), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
-        from kzgraph.tables import wrap_text
-
         data_out = wrap_text(render_text(doc), display_width(output)).encode("utf-8")
     write_output(data_out, output)

@@ -162,15 +162,15 @@ def _num(text: str) -> str:
 
 
 def _fill(template: str, value: str) -> str:
-    """A figure's template filled in: {value} as written, {number} with thousands separators,
-    {percent} a share as a percentage; a value the template cannot take raises ValueError."""
-    out = template.replace("{value}", value).replace("{number}", _num(value))
-    if "{percent}" in out:
+    """A (translated) template filled in: %(value)s as written, %(n)s with thousands separators,
+    %(share)s a share as a percentage; a value the template cannot take raises ValueError."""
+    fields = {"value": value, "n": _num(value)}
+    if "%(share)s" in template:
         try:
-            out = out.replace("{percent}", f"{(Decimal(value) * 100).normalize():f}")
+            fields["share"] = f"{(Decimal(value) * 100).normalize():f}"
         except InvalidOperation:
             raise ValueError(value) from None
-    return out
+    return template % fields
 
 
 # ---------------------------------------------------------------- grouping
@@ -179,9 +179,13 @@ def _fill(template: str, value: str) -> str:
 class EntryView:
     """Groups the rows of the ``show`` query as the view file says."""
 
-    def __init__(self, entry: str, rows: list[dict], view: ViewFile | None = None) -> None:
+    def __init__(self, entry: str, rows: list[dict], labels: str = "en", view: ViewFile | None = None) -> None:
+        from kzgraph.i18n import LANGUAGES, gettext_for
+
         self.entry = entry
         self.view = view or view_file()
+        # the view's own words (not the graph's labels) in the chosen language
+        self._ = gettext_for(labels if labels in LANGUAGES else "en")
         self.nodes: dict[str, Node] = {}
         self.used: set[str] = set()  # properties of the entry some field showed
         for row in rows:
@@ -265,15 +269,17 @@ class EntryView:
         code = v.value.rsplit("/", 1)[-1]
         for word in self.view.all(self._spec("Frequency"), "word"):
             if self.view.text(word, "code") == code:
-                return self.view.text(word, "text") or v.value
+                text = self.view.text(word, "text")
+                return self._(text) if text else v.value
         return v.value
 
     def assessment(self, v: Value) -> str:
         spec = self._spec("Assessment")
         n = self.node(v.value)
-        missing = self.view.text(spec, "otherwise") or ""
+        missing = self._(self.view.text(spec, "otherwise") or "")
         bits = [
-            f"{self.view.text(part, 'label')}: {', '.join(n.texts(self.view.iri(part, 'property'))) or missing}"
+            self._(self.view.text(part, "template") or "%(status)s")
+            % {"status": ", ".join(n.texts(self.view.iri(part, "property"))) or missing}
             for part in self.view.all(spec, "parts")
         ]
         line = "; ".join(bits)
@@ -284,24 +290,24 @@ class EntryView:
         if evidence is not None:
             ev = n.texts(self.view.iri(evidence, "property"))
             if ev:
-                line += f" ({self.view.text(evidence, 'label')}: {', '.join(ev)})"
+                line += " (" + self._(self.view.text(evidence, "template") or "%(links)s") % {"links": ", ".join(ev)} + ")"
         return line
 
     def _figures(self, spec: str, n: Node) -> list[str]:
         out = []
         for figure in self.view.all(spec, "figures"):
-            template = self.view.text(figure, "template") or "{value}"
+            template = self._(self.view.text(figure, "template") or "%(value)s")
             for value in n.all(self.view.iri(figure, "property")):
                 try:
                     out.append(_fill(template, value.value))
                 except ValueError:
-                    out.append(_fill(self.view.text(figure, "otherwise") or "{value}", value.value))
+                    out.append(_fill(self._(self.view.text(figure, "otherwise") or "%(value)s"), value.value))
         return out
 
     def gap(self, v: Value) -> str:
         spec = self._spec("Gap")
         n = self.node(v.value)
-        line = ", ".join(n.texts(self.view.iri(spec, "kind"))) or self.view.text(spec, "otherwise") or ""
+        line = ", ".join(n.texts(self.view.iri(spec, "kind"))) or self._(self.view.text(spec, "otherwise") or "")
         subjects = n.texts(self.view.iri(spec, "subject"))
         if subjects:
             line += f" ({', '.join(subjects)})"
@@ -318,7 +324,7 @@ class EntryView:
         n = self.node(v.value)
         number_spec = self.view.one(spec, "number")
         number = n.text(self.view.iri(number_spec, "property")) if number_spec is not None else None
-        line = _fill(self.view.text(number_spec, "template") or "{value}", number) if number else self.name(v.value)
+        line = _fill(self._(self.view.text(number_spec, "template") or "%(value)s"), number) if number else self.name(v.value)
         bits = [self.period(p) for p in n.all(self.view.iri(spec, "period"))]
         bits += self._figures(spec, n)
         bits += n.texts(self.view.iri(spec, "place"))
@@ -344,12 +350,13 @@ class EntryView:
         if topics is not None:
             found = n.texts(self.view.iri(topics, "property"))
             if found:
-                extra.append(f"{self.view.text(topics, 'label')}: " + ", ".join(found))
+                extra.append(self._(self.view.text(topics, "template") or "%(topics)s") % {"topics": ", ".join(found)})
         pages = self.view.one(spec, "pages")
         if pages is not None:
             start, end = n.text(self.view.iri(pages, "start")), n.text(self.view.iri(pages, "end"))
             if start or end:
-                extra.append(f"{self.view.text(pages, 'label')} {start or '?'}–{end or '?'}")
+                extra.append(self._(self.view.text(pages, "template") or "%(start)s–%(end)s")
+                             % {"start": start or "?", "end": end or "?"})
         return line + (f" ({'; '.join(extra)})" if extra else "")
 
     def service(self, v: Value) -> str:
@@ -384,7 +391,7 @@ class EntryView:
         for field in self.view.all(spec, "fields"):
             values = self.render(self.view.iri(field, "show"), field, n)
             if values:
-                lines.append(f"    {self.view.text(field, 'label')}: {', '.join(values)}")
+                lines.append(f"    {self._(self.view.text(field, 'label') or '')}: {', '.join(values)}")
         return lines
 
     def flags(self) -> list[str]:
@@ -419,6 +426,8 @@ class EntryView:
             return out
         values = self.render(show, field, entry)
         otherwise = self.view.text(field, "otherwise")
+        if otherwise and self.view.one(field, "translate") is not None:
+            otherwise = self._(otherwise)
         return values or ([otherwise] if otherwise else [])
 
     def groups(self) -> list[dict[str, Any]]:
@@ -471,9 +480,9 @@ def entry_view(catalogue: Any, slug: str, *, labels: str = "en") -> dict[str, An
     entry = facets.resolve_entry(catalogue, slug)
     result = facets.run_named(catalogue, facets.SHOW_QUERY, {"entry": entry}, labels=labels)
     rows = [{v: t for v, t in zip(result.variables, r) if t is not None} for r in result.rows]
-    view = EntryView(entry.value, rows)
+    view = EntryView(entry.value, rows, labels)
     groups = view.groups()
-    _add_property_labels(catalogue, groups)
+    _add_property_labels(catalogue, groups, labels)
     return {
         "slug": facets.slug_of(entry.value),
         "iri": entry.value,
@@ -484,8 +493,13 @@ def entry_view(catalogue: Any, slug: str, *, labels: str = "en") -> dict[str, An
     }
 
 
-def _add_property_labels(catalogue: Any, groups: Iterable[dict[str, Any]]) -> None:
-    """Each field's ``propertyLabels``: the ontology's rdfs:label of its property, per language."""
+def _add_property_labels(catalogue: Any, groups: Iterable[dict[str, Any]], labels: str = "en") -> None:
+    """Each field's ``propertyLabels``: the ontology's rdfs:label of its property, per language.
+
+    A field of "Other statements" is labelled by its property's label in ``labels`` (else
+    English, else the CURIE).
+    """
+    groups = list(groups)
     fields = [f for g in groups for f in g["fields"]]
     wanted = sorted({f["property"] for f in fields if f.get("property")})
     found: dict[str, dict[str, str]] = {}
@@ -498,6 +512,11 @@ def _add_property_labels(catalogue: Any, groups: Iterable[dict[str, Any]]) -> No
                 found.setdefault(prop.value, {}).setdefault(label.language, label.value)
     for f in fields:
         f["propertyLabels"] = found.get(f.get("property") or "", {})
+    for group in groups:
+        if group["key"] == "other":
+            for f in group["fields"]:
+                names = f["propertyLabels"]
+                f["label"] = names.get(labels) or names.get("en") or f["label"]
 
 
 def _score(catalogue: Any, entry: str, labels: str) -> dict[str, Any]:

@@ -8,9 +8,11 @@ Content-Security-Policy. One line per request goes to stderr: method, path, stat
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import sys
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +68,17 @@ class ServerState:
     linked: LinkedData
     triples: int
     pool: Pool | None = None
+    # the site `kzgraph site` builds (kzgraph.site.build), in memory: path -> bytes; None without it
+    site: dict[str, bytes] | None = None
     started: float = field(default_factory=time.monotonic)
-    requests: int = 0
+    # query texts the guard (run in a worker) let through, most recent last
+    checked: "OrderedDict[str, None]" = field(default_factory=lambda: OrderedDict())
+
+    def remember_checked(self, text: str, most: int = 4096) -> None:
+        self.checked[text] = None
+        self.checked.move_to_end(text)
+        while len(self.checked) > most:
+            self.checked.popitem(last=False)
 
 
 # ---------------------------------------------------------------- middleware
@@ -121,8 +132,11 @@ class Headers:
 
 
 def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A one-line plain-text answer (errors)."""
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+    """A one-line plain-text answer (errors), at most 2,000 characters (a parser may quote a huge query)."""
+    from kzgraph.errors import one_line
+
+    return Response(one_line(message, 2000) + "\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=headers)
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:
@@ -193,18 +207,19 @@ async def sparql_endpoint(request: Request) -> Response:
         return text_response(err.status, err.message, err.headers)
 
 
+@functools.lru_cache(maxsize=4096)
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE (or another word) of a query text, remembered per text."""
+    return sparql.query_operation(text)
+
+
 async def run_sparql(request: Request, state: ServerState, req: protocol.SparqlRequest) -> Response:
     settings = state.settings
     text = req.query or ""
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
-    try:
-        sparql.check_query(text, allow_file_datasets=False)
-    except UsageError as err:
-        raise ProtocolError(403, str(err).replace("; pass --allow-service to permit it", "")) from None
-    except InputError as err:
-        raise ProtocolError(400, str(err)) from None
-    op = sparql.query_operation(text)
+    # the guard (updates, SERVICE, FROM <file:…>) runs in the worker, before the query: see worker.check
+    op = query_form(text)
     results_offer = protocol.ASK_OFFER if op == "ASK" else protocol.SELECT_OFFER
     accept = request.headers.get("accept")
     override = (req.params.get("format") or [None])[-1]
@@ -230,16 +245,19 @@ async def run_sparql(request: Request, state: ServerState, req: protocol.SparqlR
         "base": str(request.url.replace(query="")),
     }
     assert state.pool is not None
+    job["checked"] = text in state.checked
     try:
-        reply = await state.pool.run(job, timeout)
+        reply = await state.pool.run(job, timeout, wait=settings.max_timeout)
     except QueryTimeout as err:
         raise ProtocolError(503, f"{err}; simplify the query, or ask for up to {settings.max_timeout:g} s with "
                                  "the 'timeout' parameter", {TRUNCATED_HEADER: "timeout"}) from None
     except PoolBusy as err:
         raise ProtocolError(503, str(err), {"Retry-After": "1"}) from None
+    if reply[0] == "ok" or reply[1] in ("failure", "format"):
+        state.remember_checked(text)  # the worker's guard let it through
     if reply[0] == "error":
         _, kind, message = reply
-        status = {"syntax": 400, "format": 406}.get(kind, 500)
+        status = {"refused": 403, "syntax": 400, "format": 406}.get(kind, 500)
         raise ProtocolError(status, message)
     _, data, kind, truncated = reply
     fmt = job["formats"]["graph" if kind == "graph" else "results"]
@@ -313,10 +331,33 @@ def _ld_format(request: Request, offer: tuple[str, ...]) -> str:
 LD_OFFER = ("ttl", "jsonld", "nt", "rdfxml")
 
 
-def _describe(request: Request, iri: str, kind: str, slug: str) -> Response:
+SITE_LANGUAGES = ("en", "ru", "kk")
+
+
+def page_language(request: Request) -> str:
+    """``?lang=`` if given, else the first language of Accept-Language if ru or kk, else en (as the site's Apache rules)."""
+    wanted = request.query_params.get("lang")
+    if wanted is not None:
+        if wanted not in SITE_LANGUAGES:
+            raise ProtocolError(400, f"unknown language {wanted!r}; use one of {', '.join(SITE_LANGUAGES)}")
+        return wanted
+    first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower()
+    return first[:2] if first[:2] in ("ru", "kk") else "en"
+
+
+def _describe(request: Request, iri: str, kind: str, slug: str, page: str | None = None) -> Response:
     state: ServerState = request.app.state.kzgraph
     try:
-        fmt = _ld_format(request, LD_OFFER)
+        has_page = page is not None and state.site is not None and f"{page}.html" in state.site
+        fmt = _ld_format(request, ("html",) + LD_OFFER if has_page else LD_OFFER)
+        if fmt == "html":
+            # the page `kzgraph site` writes for this IRI; English at the IRI itself (its relative
+            # links work from there), Russian and Kazakh at their own paths
+            lang = page_language(request)
+            vary = {"Vary": "Accept, Accept-Language"}
+            if lang != "en":
+                return Response(status_code=303, headers={"Location": f"/{lang}/{page}.html", **vary})
+            return Response(state.site[f"{page}.html"], media_type=protocol.content_type("html"), headers=vary)
         if not state.linked.exists(iri):
             close = state.linked.close_slugs(slug, kind)
             base = "/id/" if kind == "id" else "/vocab/"
@@ -329,18 +370,56 @@ def _describe(request: Request, iri: str, kind: str, slug: str) -> Response:
         return text_response(err.status, err.message, err.headers)
 
 
+def _is_file(path: str) -> bool:
+    """A site file (``id/paperlab.html``, ``….ttl``) rather than an IRI: IRIs have no dot."""
+    return "." in path.rsplit("/", 1)[-1]
+
+
 async def thing(request: Request) -> Response:
     slug = request.path_params["slug"]
-    return _describe(request, iris.ID + slug, "id", slug)
+    if _is_file(slug):
+        return await _site_path(request, f"id/{slug}")
+    return _describe(request, iris.ID + slug, "id", slug, f"id/{slug}")
 
 
 async def concept(request: Request) -> Response:
     path = request.path_params["path"].strip("/")
-    return _describe(request, iris.VOCAB + path, "vocab", path)
+    if _is_file(path):
+        return await _site_path(request, f"vocab/{path}")
+    return _describe(request, iris.VOCAB + path, "vocab", path, f"vocab/{path}")
 
 
 async def ontology(request: Request) -> Response:
-    return _describe(request, ONTOLOGY, "ontology", "ontology")
+    return _describe(request, ONTOLOGY, "ontology", "ontology", "ontology")
+
+
+_SUFFIX_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".jsonld": "application/ld+json", ".ttl": "text/turtle; charset=utf-8",
+    ".nt": "application/n-triples; charset=utf-8", ".nq": "application/n-quads; charset=utf-8",
+    ".trig": "application/trig; charset=utf-8", ".rdf": "application/rdf+xml", ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml", ".png": "image/png", ".map": "application/json", ".csv": "text/csv; charset=utf-8",
+    ".xml": "application/xml",
+}
+
+
+async def site_file(request: Request) -> Response:
+    return await _site_path(request, request.path_params["path"])
+
+
+async def _site_path(request: Request, path: str) -> Response:
+    """A file of the site built in memory, looked up by its exact path (nothing is read from disk)."""
+    state: ServerState = request.app.state.kzgraph
+    if state.site is None:
+        return text_response(404, f"no such page: /{path}; see /sparql, /id/SLUG, /vocab/SCHEME/SLUG, /ontology")
+    key = path + "index.html" if path == "" or path.endswith("/") else path
+    data = state.site.get(key)
+    if data is None and f"{key}/index.html" in state.site:
+        return Response(status_code=301, headers={"Location": f"/{key}/"})
+    if data is None:
+        return text_response(404, f"no such page: /{path}")
+    suffix = "." + key.rsplit(".", 1)[-1] if "." in key.rsplit("/", 1)[-1] else ""
+    return Response(data, media_type=_SUFFIX_TYPES.get(suffix, "application/octet-stream"))
 
 
 async def health(request: Request) -> Response:
@@ -386,6 +465,7 @@ def create_app(state: ServerState, log=None) -> Any:
         Route("/vocab/{path:path}", concept, methods=["GET", "HEAD"]),
         Route("/ontology", ontology, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/{path:path}", site_file, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.kzgraph = state

@@ -12,7 +12,6 @@ import asyncio
 import os
 import pickle
 import sys
-import time
 from typing import Any
 
 from kzgraph.errors import RuntimeFailure
@@ -24,7 +23,7 @@ class QueryTimeout(RuntimeFailure):
 
 
 class PoolBusy(RuntimeFailure):
-    """No worker became free within the query's time limit."""
+    """No worker became free in time (the server is overloaded)."""
 
 
 class Worker:
@@ -123,17 +122,18 @@ class Pool:
         self._spawning.add(task)
         task.add_done_callback(self._spawning.discard)
 
-    async def run(self, job: dict[str, Any], timeout: float) -> tuple:
-        """Run one job on an idle worker within ``timeout`` seconds (waiting for one included)."""
-        deadline = time.monotonic() + timeout
+    async def run(self, job: dict[str, Any], timeout: float, wait: float) -> tuple:
+        """Run one job on a worker for at most ``timeout`` seconds, after waiting at most ``wait`` for one.
+
+        The time limit is the query's own: it starts when a worker takes the job.
+        """
         try:
-            worker = await asyncio.wait_for(self.idle.get(), timeout)
+            worker = await asyncio.wait_for(self.idle.get(), wait)
         except asyncio.TimeoutError:
-            raise PoolBusy(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+            raise PoolBusy(f"every query worker stayed busy for {wait:g} s; try again later") from None
         try:
             await worker.send(job)
-            remaining = max(0.0, deadline - time.monotonic())
-            reply = await asyncio.wait_for(worker.receive(), remaining)
+            reply = await asyncio.wait_for(worker.receive(), timeout)
         except asyncio.TimeoutError:
             self._replace(worker)
             raise QueryTimeout(f"the query ran out of time after {timeout:g} s and was stopped") from None

@@ -12,6 +12,7 @@ the server's event loop only moves bytes. No Starlette, no rdflib here.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -75,12 +76,35 @@ def _dataset_arguments(default: list[str] | None, named: list[str] | None) -> di
     return args
 
 
-def answer(store: ox.Store, job: dict[str, Any]) -> tuple:
-    """Run one job; return ("ok", body, kind, truncated) or ("error", kind, message)."""
-    from kzgraph.query import results
-    from kzgraph.query import sparql
-    from kzgraph.errors import KzgraphError
+@functools.lru_cache(maxsize=4096)
+def check(text: str) -> None:
+    """The guard of `kzgraph query` (`kzgraph.query.sparql.check_query`), for a public endpoint.
 
+    Run here rather than in the server's event loop: where the text mentions SERVICE (even in a
+    comment or an IRI) the guard parses it a second time with rdflib, which can take 100 ms; a
+    text that passed is remembered, so a query sent again costs nothing.
+    """
+    from kzgraph.query import sparql
+
+    sparql.check_query(text, allow_file_datasets=False)
+
+
+def answer(store: ox.Store, job: dict[str, Any]) -> tuple:
+    """Run one job; return ("ok", body, kind, truncated) or ("error", kind, message).
+
+    Error kinds: "refused" (the guard said no: an update, SERVICE, FROM <file:…>), "syntax",
+    "format" (the chosen format cannot carry the result), "failure".
+    """
+    from kzgraph.query import sparql
+    from kzgraph.errors import InputError, KzgraphError, UsageError
+
+    try:
+        if not job.get("checked"):  # the server remembers texts a worker's guard let through
+            check(job["query"])
+    except UsageError as err:
+        return ("error", "refused", str(err).replace("; pass --allow-service to permit it", ""))
+    except InputError as err:
+        return ("error", "syntax", str(err))
     try:
         raw = store.query(
             job["query"],
@@ -177,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     # nothing else may write to the answer stream
     sys.stdout = sys.stderr
     store = load_store(argv[0])
+    try:  # the guard's second parser, loaded now rather than on the first query that needs it
+        from rdflib.plugins.sparql import parser  # noqa: F401
+    except ImportError:
+        pass
     write_message(stdout, ("ready", os.getpid(), len(store)))
     while True:
         job = read_message(stdin)

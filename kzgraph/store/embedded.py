@@ -11,6 +11,7 @@ No rdflib here (``rdflib_graph`` imports it when asked): this is on the query pa
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,24 +163,71 @@ class EmbeddedCatalogue:
             return where  # blank nodes are renamed on load: the line of the statement that holds it
         places = [where, *[p for p in self.duplicates.get(key, ()) if p.path != where.path]]
         for place in places:
-            lines = self._lines_of(place.path)
-            line = lines.line(key, predicate, value) if lines is not None else None
+            # first the statement that begins on the subject's line (a canonical file has one per
+            # subject), then, if the triple is not there, the whole file
+            line = self._statement_line(place, key, predicate, value)
+            if line is None and not self._one_statement(place.path, key):
+                lines = self._lines_of(place.path)
+                line = lines.line(key, predicate, value) if lines is not None else None
             if line is not None:
                 return Location(place.path, line)
         return where
 
+    def _statement_line(self, place: Location, key: str, predicate: str, value: str | None) -> int | None:
+        from kzgraph.load.triple_lines import declared_prefixes, scan_triple_lines
+
+        cached = self._triple_lines.get((place.path, place.line))
+        if cached is None:
+            text = self._text_of(place.path)
+            if text is None:
+                return None
+            starts = self._triple_lines.get(("starts", place.path))
+            if starts is None:
+                starts = self._triple_lines[("starts", place.path)] = (
+                    [0] + [m.end() for m in re.finditer("\n", text)], declared_prefixes(text, place.path.as_uri()))
+            offsets, prefixes = starts
+            if place.line > len(offsets):
+                return None
+            cached = self._triple_lines[(place.path, place.line)] = scan_triple_lines(
+                text, base=place.path.as_uri(), start=offsets[place.line - 1], start_line=place.line,
+                prefixes=prefixes, one_statement=True)
+        if value is not None:  # the exact triple, or look in the whole file
+            return next((line for k, line in cached._keys((key, predicate)) if k == value), None)
+        return cached.predicates.get((key, predicate))
+
+    def _one_statement(self, path: Path, key: str) -> bool:
+        """Tell whether the subject starts exactly one statement of the file (as in canonical files),
+        so that a fact missing from that statement is missing from the file."""
+        starts = self._triple_lines.get(("starts", path))
+        text = self._text_of(path)
+        if starts is None or text is None:
+            return False
+        forms = [f"<{key}>"] + [f"{name}:{key[len(ns):]}" for name, ns in starts[1].items()
+                                if key.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_\-]+", key[len(ns):])]
+        pattern = re.compile(r"(?m)^[ \t]*(?:" + "|".join(map(re.escape, forms)) + r")(?=[\s;,.])")
+        return len(pattern.findall(text)) == 1
+
+    def _text_of(self, path: Path) -> str | None:
+        from kzgraph.load import RDF_SUFFIXES, TURTLE_FAMILY
+
+        texts = self._triple_lines.setdefault("texts", {})
+        if path not in texts:
+            text = None
+            if RDF_SUFFIXES.get(path.suffix.lower()) in TURTLE_FAMILY:
+                try:
+                    text = path.read_bytes().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    text = None
+            texts[path] = text
+        return texts[path]
+
     def _lines_of(self, path: Path):
         if path in self._triple_lines:
             return self._triple_lines[path]
-        from kzgraph.load import RDF_SUFFIXES, TURTLE_FAMILY
         from kzgraph.load.triple_lines import scan_triple_lines
 
-        found = None
-        if RDF_SUFFIXES.get(path.suffix.lower()) in TURTLE_FAMILY:
-            try:
-                found = scan_triple_lines(path.read_bytes().decode("utf-8-sig"), base=path.as_uri())
-            except (OSError, UnicodeDecodeError):
-                found = None
+        text = self._text_of(path)
+        found = scan_triple_lines(text, base=path.as_uri()) if text is not None else None
         self._triple_lines[path] = found
         return found
 
