@@ -200,6 +200,11 @@ class EntryView:
     def node(self, iri: str) -> Node:
         return self.nodes.get(iri) or Node(iri)
 
+    def words(self, spec: Any, name: str, default: str) -> str:
+        """The view's text ``spec view:name`` (else ``default``), in the chosen language."""
+        text = self.view.text(spec, name) or default
+        return self._(text) if text else text
+
     def name(self, iri: str) -> str:
         n = self.nodes.get(iri)
         if n is None:
@@ -276,9 +281,9 @@ class EntryView:
     def assessment(self, v: Value) -> str:
         spec = self._spec("Assessment")
         n = self.node(v.value)
-        missing = self._(self.view.text(spec, "otherwise") or "")
+        missing = self.words(spec, "otherwise", "")
         bits = [
-            self._(self.view.text(part, "template") or "%(status)s")
+            self.words(part, "template", "%(status)s")
             % {"status": ", ".join(n.texts(self.view.iri(part, "property"))) or missing}
             for part in self.view.all(spec, "parts")
         ]
@@ -290,24 +295,24 @@ class EntryView:
         if evidence is not None:
             ev = n.texts(self.view.iri(evidence, "property"))
             if ev:
-                line += " (" + self._(self.view.text(evidence, "template") or "%(links)s") % {"links": ", ".join(ev)} + ")"
+                line += " (" + self.words(evidence, "template", "%(links)s") % {"links": ", ".join(ev)} + ")"
         return line
 
     def _figures(self, spec: str, n: Node) -> list[str]:
         out = []
         for figure in self.view.all(spec, "figures"):
-            template = self._(self.view.text(figure, "template") or "%(value)s")
+            template = self.words(figure, "template", "%(value)s")
             for value in n.all(self.view.iri(figure, "property")):
                 try:
                     out.append(_fill(template, value.value))
                 except ValueError:
-                    out.append(_fill(self._(self.view.text(figure, "otherwise") or "%(value)s"), value.value))
+                    out.append(_fill(self.words(figure, "otherwise", "%(value)s"), value.value))
         return out
 
     def gap(self, v: Value) -> str:
         spec = self._spec("Gap")
         n = self.node(v.value)
-        line = ", ".join(n.texts(self.view.iri(spec, "kind"))) or self._(self.view.text(spec, "otherwise") or "")
+        line = ", ".join(n.texts(self.view.iri(spec, "kind"))) or self.words(spec, "otherwise", "")
         subjects = n.texts(self.view.iri(spec, "subject"))
         if subjects:
             line += f" ({', '.join(subjects)})"
@@ -324,7 +329,7 @@ class EntryView:
         n = self.node(v.value)
         number_spec = self.view.one(spec, "number")
         number = n.text(self.view.iri(number_spec, "property")) if number_spec is not None else None
-        line = _fill(self._(self.view.text(number_spec, "template") or "%(value)s"), number) if number else self.name(v.value)
+        line = _fill(self.words(number_spec, "template", "%(value)s"), number) if number else self.name(v.value)
         bits = [self.period(p) for p in n.all(self.view.iri(spec, "period"))]
         bits += self._figures(spec, n)
         bits += n.texts(self.view.iri(spec, "place"))
@@ -350,12 +355,12 @@ class EntryView:
         if topics is not None:
             found = n.texts(self.view.iri(topics, "property"))
             if found:
-                extra.append(self._(self.view.text(topics, "template") or "%(topics)s") % {"topics": ", ".join(found)})
+                extra.append(self.words(topics, "template", "%(topics)s") % {"topics": ", ".join(found)})
         pages = self.view.one(spec, "pages")
         if pages is not None:
             start, end = n.text(self.view.iri(pages, "start")), n.text(self.view.iri(pages, "end"))
             if start or end:
-                extra.append(self._(self.view.text(pages, "template") or "%(start)s–%(end)s")
+                extra.append(self.words(pages, "template", "%(start)s–%(end)s")
                              % {"start": start or "?", "end": end or "?"})
         return line + (f" ({'; '.join(extra)})" if extra else "")
 
