@@ -144,15 +144,14 @@ def entry_page(model: SiteModel, row: Any) -> Page:
             label = model.label(iri, lang)
             if lang != "en" and label.lang == "en":
                 fallback.add(label.value)
-        view, groups = entry_groups(row.iri, rows, lang)
         flags = []
         shown = []
-        for title, fields in groups:
-            if title == "Curation flags":
-                flags = [v for _key, values in fields for v in values]
+        for group in entry_groups(row.iri, rows, lang):
+            if group["key"] == "flags":  # shown as claims to verify
+                flags = [v for _label, values in group["fields"] for v in values]
                 continue
-            if fields:
-                shown.append({"title": title, "fields": fields})
+            if group["fields"]:
+                shown.append(group)
         related = set()
         for r in rows:
             for term in (r["node"], r["value"]):
