@@ -219,7 +219,8 @@ def node_page(model: SiteModel, iri: str, path: str) -> Page:
     is_org = ORG in g.types(iri)
     incoming = model.entries_pointing_at(iri)
     children = g.subjects(iris.ORG + "subOrganizationOf", iri) + g.subjects(iris.KZG + "branchOf", iri)
-    belongs = sorted(model.part_of.get(iri, set()))
+    # the entries this node is a part of (an organization is behind entries, not part of them)
+    belongs = [] if is_org else sorted(model.part_of.get(iri, set()))
     for lang in LANGS:
         groups = []
         for prop in sorted(incoming):
