@@ -129,9 +129,13 @@ def node_view(target: Any, iri: str, *, labels: str = "en") -> dict[str, Any]:
 
     result = facets.run_named(target, NODE_QUERY, {"node": ox.NamedNode(iri)}, labels=labels)
     groups: dict[str, dict[str, dict[str, Any]]] = {"out": {}, "in": {}}
+    seen: set[tuple[str, str, Any]] = set()
     for row in result.rows:
-        r = dict(zip(result.variables, row))
+        r = {k: v for k, v in zip(result.variables, row) if v is not None}
         direction, prop, value = r["direction"].value, r["property"].value, r["value"]
+        if (direction, prop, value) in seen:  # a second label in one language
+            continue
+        seen.add((direction, prop, value))
         plabel = r.get("propertyLabel")
         field = groups[direction].setdefault(prop, {
             "property": prop,

@@ -17,6 +17,8 @@ This module must not import rdflib: the query path stays fast.
 
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -102,8 +104,9 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL text into coarse tokens, skipping comments.
+@functools.lru_cache(maxsize=64)  # a named query's text is checked and bound on every call
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Split SPARQL text into coarse tokens, skipping comments (a tuple: shared, never changed).
 
     Only precise enough to find keywords outside strings, IRIs and comments;
     the real parser is pyoxigraph's.
@@ -139,7 +142,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         tokens.append(Token(kind, m.group(), i, m.end()))
         i = m.end()
-    return tokens
+    return tuple(tokens)
 
 
 def query_operation(text: str) -> str | None:

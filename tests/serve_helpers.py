@@ -75,3 +75,11 @@ def start(folder: Path, *args: str, port: int | None = None) -> Served:
         time.sleep(0.2)
     served.stop(signal.SIGKILL)
     pytest.fail(f"kzgraph serve did not become healthy in {STARTUP_SECONDS} s:\n{served.log_text()[-3000:]}", pytrace=False)
+
+
+def health_count_floor() -> int:
+    """More triples than the asserted catalogue has (a closure must exceed it)."""
+    from kzgraph.loader import load_catalogue
+    from kzgraph.paths import resolve_layout
+
+    return len(load_catalogue(resolve_layout(REPO)).store)

@@ -145,7 +145,8 @@ def served(tmp_path_factory):
 def tight(tmp_path_factory):
     """A server with small limits: 5 rows, 1 s timeout (at most 2 s), 2 workers, small bodies."""
     server = serve_helpers.start(
-        tmp_path_factory.mktemp("tight"), "--max-rows", "5", "--timeout", "1", "--max-timeout", "2", "--workers", "2"
+        tmp_path_factory.mktemp("tight"), "--max-rows", "5", "--timeout", "1", "--max-timeout", "2", "--workers", "2",
+        "--no-site",
     )
     yield server
     server.stop()
@@ -532,7 +533,7 @@ def test_a_slow_body_is_cut(tight):
 
 @pytest.mark.servers
 def test_sigterm_lets_the_request_in_flight_finish_and_exits_0(tmp_path):
-    server = serve_helpers.start(tmp_path, "--timeout", "2", "--workers", "1")
+    server = serve_helpers.start(tmp_path, "--timeout", "2", "--workers", "1", "--no-site")
     answers = []
     t = threading.Thread(target=lambda: answers.append(post_query(server, CARTESIAN)))
     t.start()
@@ -547,7 +548,7 @@ def test_sigterm_lets_the_request_in_flight_finish_and_exits_0(tmp_path):
 
 @pytest.mark.servers
 def test_sigint_exits_0(tmp_path):
-    server = serve_helpers.start(tmp_path, "--workers", "1")
+    server = serve_helpers.start(tmp_path, "--workers", "1", "--no-site")
     assert server.stop(signal.SIGINT) == 0
 
 
@@ -562,3 +563,73 @@ def test_port_in_use_is_one_line_and_exit_3(served):
 def test_unbindable_host_is_exit_3(runner):
     out = runner.invoke(main, ["serve", "--host", "203.0.113.7", "--port", "0"])
     assert out.exit_code == 3 and "cannot listen on 203.0.113.7" in out.output
+
+
+# ---------------------------------------------------------------- the site's pages
+
+
+@pytest.fixture(scope="module")
+def site_files(catalogue, layout):
+    build = pytest.importorskip("kzgraph.site.build")
+    return build.build(catalogue, layout).files
+
+
+@pytest.mark.servers
+def test_every_site_file_is_served_as_built(served, site_files):
+    assert "index.html" in site_files and "id/paperlab.html" in site_files
+    for path, data in sorted(site_files.items()):
+        if path.startswith(".") or "/." in path:
+            continue  # .htaccess files are for Apache
+        status, headers, body = http(served.url + "/" + urllib.parse.quote(path))
+        assert (status, body) == (200, data), path
+        if path.endswith(".html"):
+            assert headers["Content-Type"] == "text/html; charset=utf-8"
+            assert "default-src 'self'" in headers["Content-Security-Policy"]
+            assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.servers
+def test_an_iri_gives_the_site_page_to_a_browser(served, site_files):
+    status, headers, body = http(served.url + "/id/paperlab", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and body == site_files["id/paperlab.html"]
+    assert "Accept" in headers["Vary"] and "Content-Security-Policy" in headers
+    status, headers, body = http(served.url + "/id/paperlab?format=ttl", headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    req = urllib.request.Request(served.url + "/vocab/topic/violence",
+                                 headers={"Accept": "text/html", "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                              {"redirect_request": lambda *a, **k: None}))
+    try:
+        opener.open(req, timeout=30)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as err:
+        assert err.code == 303 and err.headers["Location"] == "/ru/vocab/topic/violence.html"
+    status, _, body = http(served.url + "/ontology?lang=kk", headers={"Accept": "text/html"})
+    assert status == 200 and body == site_files["kk/ontology.html"]
+
+
+@pytest.mark.servers
+def test_infer_serves_the_closure(tmp_path):
+    """--infer rdfs: the server answers over the same closure as `kzgraph query --infer rdfs`."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    out = CliRunner().invoke(main, ["query", text, "--infer", "rdfs", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    closed = int(json.loads(out.stdout_bytes)["results"]["bindings"][0]["n"]["value"])
+    server = serve_helpers.start(tmp_path, "--infer", "rdfs", "--workers", "1", "--no-site")
+    try:
+        status, _, body = post_query(server, text)
+        served_count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+        # a primary language is a language (kzg:primaryLanguage ⊑ dcterms:language): PaperLab's Kazakh
+        status2, _, body2 = post_query(server, "ASK { id:paperlab dcterms:language lang:KAZ }")
+    finally:
+        server.stop()
+    assert status == 200 and served_count == closed > serve_helpers.health_count_floor()
+    assert json.loads(body2)["boolean"] is True
+
+
+@pytest.mark.servers
+def test_without_the_site_iris_give_rdf(tight):
+    status, headers, _ = http(tight.url + "/id/paperlab", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    status, _, body = http(tight.url + "/index.html")
+    assert status == 404 and body.count(b"\n") == 1

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("kzgraph.cli.release:release", "Release the catalogue as VERSION: versioned sources, dumps, SHA256SUMS, CHANGELOG entry."),
     "serve": ("kzgraph.cli.serve:serve", "Serve the graph over HTTP: a read-only SPARQL endpoint and its IRIs as linked data."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry, organization, publication or concept."),
+    "site": ("kzgraph.cli.site:site", "Build the static website of the catalogue (en/ru/kk) into a folder."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
     "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),

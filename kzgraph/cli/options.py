@@ -97,8 +97,8 @@ pager_option = click.option(
     is_flag=True,
     expose_value=False,
     callback=_no_pager,
-    help="Print long output at once. (Output longer than the screen goes through a pager, $PAGER "
-    "or less, only when standard output is a terminal.)",
+    help="Print long output at once (also: KZGRAPH_NO_PAGER=1). Output taller than the screen goes "
+    "through a pager ($PAGER, else less) only when standard output is a terminal.",
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
-from kzgraph.cli.complete import complete_query
+from kzgraph.cli.complete import complete_param, complete_query
 from kzgraph.cli.options import (
     SECONDS,
     bom_option,
@@ -41,6 +41,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "tt
     "params",
     multiple=True,
     metavar="NAME=VALUE",
+    shell_complete=complete_param,
     help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }'. An IRI parameter takes an IRI, "
     "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
     "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",

@@ -27,6 +27,8 @@ from kzgraph.errors import UsageError
               help="Most rows (or triples) in one answer; a longer one is cut and says so.")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=None, metavar="N",
               help="Query worker processes (default: the number of CPUs).")
+@click.option("--site/--no-site", "with_site", default=True, show_default=True,
+              help="Also serve the pages 'kzgraph site' builds (built in memory at startup).")
 def serve(
     host: str,
     port: int,
@@ -37,6 +39,7 @@ def serve(
     max_timeout: float,
     max_rows: int,
     workers: int | None,
+    with_site: bool,
 ) -> None:
     """Serve the graph over HTTP until Ctrl-C (or SIGTERM).
 
@@ -45,9 +48,11 @@ def serve(
                             application/sparql-query); its service description
                             without a query
     /id/SLUG, /vocab/SCHEME/SLUG, /ontology
-                            the catalogue's IRIs as Turtle, JSON-LD, N-Triples
-                            or RDF/XML by Accept (or ?format=ttl|jsonld|nt|rdfxml)
+                            the catalogue's IRIs: the site's page to a browser,
+                            Turtle, JSON-LD, N-Triples or RDF/XML by Accept
+                            (or ?format=html|ttl|jsonld|nt|rdfxml, ?lang=ru|kk)
     /health                 status as JSON
+    anything else           the site kzgraph site builds (pages, search, downloads)
 
     Queries are read-only: updates, SERVICE, LOAD and FROM <file:...> are
     refused. Each query runs in a worker process that is killed at its time
@@ -89,9 +94,25 @@ def serve(
             )
             context = export.context_for(resolve_layout(root))
             state = ServerState(settings=settings, dump=str(dump), linked=LinkedData(store, context),
-                                triples=len(store))
+                                triples=len(store), site=_build_site(catalogue, root) if with_site else None)
             runner.serve(state, host, port, sock=sock)
         finally:
             dump.unlink(missing_ok=True)
     finally:
         sock.close()
+
+
+def _build_site(catalogue, root: Path | None) -> dict[str, bytes] | None:
+    """The pages `kzgraph site` writes, built in memory from the same templates (None without kzgraph.site)."""
+    try:
+        from kzgraph.site.build import build
+    except ImportError:
+        return None
+    from kzgraph.errors import KzgraphError
+    from kzgraph.paths import resolve_layout
+
+    try:
+        return build(catalogue, resolve_layout(root)).files
+    except KzgraphError as err:  # the endpoint and the RDF still work without the pages
+        click.echo(f"kzgraph serve: warning: no HTML pages: {err}", err=True)
+        return None

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from kzgraph.i18n import N_
+
 from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
     data_option,
@@ -84,8 +86,12 @@ class EntryView:
     """Groups the rows of the `show` query into the sections a reader expects."""
 
     def __init__(self, entry: str, rows: list[dict], labels: str) -> None:
+        from kzgraph.i18n import LANGUAGES, gettext_for
+
         self.entry = entry
         self.labels = labels
+        # the view's own words (not the graph's labels) in the chosen language
+        self._ = gettext_for(labels if labels in LANGUAGES else "en")
         self.nodes: dict[str, Node] = {}
         self.used: set[tuple[str, str]] = set()
         self.property_labels: dict[str, str] = {}  # property IRI -> its label in `labels`
@@ -166,36 +172,39 @@ class EntryView:
         bits = []
         ms = self.texts(n, "kzg:methodologyStatus")
         dc = self.texts(n, "kzg:dataCollectionStatus")
-        bits.append(f"methodology note: {', '.join(ms) or 'not stated'}")
-        bits.append(f"data collection: {', '.join(dc) or 'not stated'}")
+        _ = self._
+        bits.append(_("methodology note: %(status)s") % {"status": ", ".join(ms) or _("not stated")})
+        bits.append(_("data collection: %(status)s") % {"status": ", ".join(dc) or _("not stated")})
         line = "; ".join(bits)
         comments = self.texts(n, "rdfs:comment")
         if comments:
             line += " — " + " ".join(comments)
         ev = self.texts(n, "kzg:evidence")
         if ev:
-            line += f" (evidence: {', '.join(ev)})"
+            line += " (" + self._("evidence: %(links)s") % {"links": ", ".join(ev)} + ")"
         self.vals(n, "rdfs:label")
         self.vals(n, "rdf:type")
         return line
 
     def gap_line(self, iri: str) -> str:
         n = self.node(iri)
-        kind = ", ".join(self.texts(n, "kzg:gapKind")) or "gap"
+        _ = self._
+        kind = ", ".join(self.texts(n, "kzg:gapKind")) or _("gap")
         figures = []
         for v in self.vals(n, "kzg:missingShareAtLeast"):
             try:
-                figures.append(f"at least {(Decimal(v.value) * 100).normalize():f}% missing")
+                share = f"{(Decimal(v.value) * 100).normalize():f}"
+                figures.append(_("at least %(share)s%% missing") % {"share": share})
             except InvalidOperation:
-                figures.append(f"share missing ≥ {v.value}")
+                figures.append(_("share missing ≥ %(value)s") % {"value": v.value})
         for curie, fmt in (
-            ("kzg:indicatorCount", "{} indicators"),
-            ("kzg:sampleSize", "sample size {}"),
-            ("kzg:respondentCountMoreThan", "more than {} respondents"),
-            ("kzg:documentCountMoreThan", "more than {} documents"),
-            ("kzg:economyCount", "{} economies"),
+            ("kzg:indicatorCount", N_("%(n)s indicators")),
+            ("kzg:sampleSize", N_("sample size %(n)s")),
+            ("kzg:respondentCountMoreThan", N_("more than %(n)s respondents")),
+            ("kzg:documentCountMoreThan", N_("more than %(n)s documents")),
+            ("kzg:economyCount", N_("%(n)s economies")),
         ):
-            figures += [fmt.format(_num(v.value)) for v in self.vals(n, curie)]
+            figures += [_(fmt) % {"n": _num(v.value)} for v in self.vals(n, curie)]
         subjects = self.texts(n, "dcterms:subject")
         line = kind
         if subjects:
@@ -213,9 +222,9 @@ class EntryView:
         n = self.node(iri)
         number = n.text(P("kzg:waveNumber"))
         self.vals(n, "kzg:waveNumber")
-        line = f"wave {number}" if number else self.name(iri)
+        line = self._("wave %(n)s") % {"n": number} if number else self.name(iri)
         bits = [self.period(v.value) for v in self.vals(n, "dcterms:temporal")]
-        bits += [f"sample size {_num(v.value)}" for v in self.vals(n, "kzg:sampleSize")]
+        bits += [self._("sample size %(n)s") % {"n": _num(v.value)} for v in self.vals(n, "kzg:sampleSize")]
         bits += self.texts(n, "dcterms:spatial")
         self.vals(n, "rdfs:label")
         self.vals(n, "rdf:type")
@@ -231,12 +240,12 @@ class EntryView:
         extra = []
         topics = self.texts(n, "dcat:theme")
         if topics:
-            extra.append("topics: " + ", ".join(topics))
+            extra.append(self._("topics: %(topics)s") % {"topics": ", ".join(topics)})
         start, end = n.text(P("schema:pageStart")), n.text(P("schema:pageEnd"))
         self.vals(n, "schema:pageStart")
         self.vals(n, "schema:pageEnd")
         if start or end:
-            extra.append(f"pages {start or '?'}–{end or '?'}")
+            extra.append(self._("pages %(start)s–%(end)s") % {"start": start or "?", "end": end or "?"})
         return line + (f" ({'; '.join(extra)})" if extra else "")
 
     def part_lines(self, iri: str, indent: str = "") -> list[str]:
@@ -252,27 +261,27 @@ class EntryView:
 
         def add(label: str, values: list[str]) -> None:
             if values:
-                lines.append(f"{sub}{label}: {', '.join(values)}")
+                lines.append(f"{sub}{self._(label)}: {', '.join(values)}")
 
-        add("link", self.texts(n, "dcat:landingPage"))
-        add("publisher", [self.org_chain(v) for v in self.vals(n, "dcterms:publisher")])
-        add("organizer", [self.org_chain(v) for v in self.vals(n, "schema:organizer")])
-        add("participants", [self.org_chain(v) for v in self.vals(n, "dcterms:contributor")])
-        add("primary languages", self.texts(n, "kzg:primaryLanguage"))
-        add("only in", self.texts(n, "kzg:exclusiveLanguage"))
-        add("occasional languages", self.texts(n, "kzg:occasionalLanguage"))
-        add("topics", self.texts(n, "dcat:theme"))
-        add("coverage", self.texts(n, "dcterms:spatial"))
-        add("period", [self.period(v.value) for v in self.vals(n, "dcterms:temporal")])
-        add("frequency", [_freq(v) for v in self.vals(n, "dcterms:accrualPeriodicity")])
-        add("formats", self.texts(n, "kzg:dataFormat"))
-        add("services", [self._service(v.value) for v in self.vals(n, "kzg:dataService")])
-        add("gender disaggregation", self.texts(n, "kzg:genderDisaggregation"))
-        add("stated number of components", self.texts(n, "kzg:componentCount"))
-        add("components", [self.component_line(v.value) for v in self.ordered(self.vals(n, "kzg:component"))])
-        add("waves", [self.wave_line(v.value) for v in self.vals(n, "kzg:wave")])
-        add("gaps", [self.gap_line(v.value) for v in self.vals(n, "kzg:gap")])
-        add("note", self.texts(n, "rdfs:comment") + self.texts(n, "dcterms:description"))
+        add(N_("link"), self.texts(n, "dcat:landingPage"))
+        add(N_("publisher"), [self.org_chain(v) for v in self.vals(n, "dcterms:publisher")])
+        add(N_("organizer"), [self.org_chain(v) for v in self.vals(n, "schema:organizer")])
+        add(N_("participants"), [self.org_chain(v) for v in self.vals(n, "dcterms:contributor")])
+        add(N_("primary languages"), self.texts(n, "kzg:primaryLanguage"))
+        add(N_("only in"), self.texts(n, "kzg:exclusiveLanguage"))
+        add(N_("occasional languages"), self.texts(n, "kzg:occasionalLanguage"))
+        add(N_("topics"), self.texts(n, "dcat:theme"))
+        add(N_("coverage"), self.texts(n, "dcterms:spatial"))
+        add(N_("period"), [self.period(v.value) for v in self.vals(n, "dcterms:temporal")])
+        add(N_("frequency"), [_freq(v, self._) for v in self.vals(n, "dcterms:accrualPeriodicity")])
+        add(N_("formats"), self.texts(n, "kzg:dataFormat"))
+        add(N_("services"), [self._service(v.value) for v in self.vals(n, "kzg:dataService")])
+        add(N_("gender disaggregation"), self.texts(n, "kzg:genderDisaggregation"))
+        add(N_("stated number of components"), self.texts(n, "kzg:componentCount"))
+        add(N_("components"), [self.component_line(v.value) for v in self.ordered(self.vals(n, "kzg:component"))])
+        add(N_("waves"), [self.wave_line(v.value) for v in self.vals(n, "kzg:wave")])
+        add(N_("gaps"), [self.gap_line(v.value) for v in self.vals(n, "kzg:gap")])
+        add(N_("note"), self.texts(n, "rdfs:comment") + self.texts(n, "dcterms:description"))
         return lines
 
     def part_formats(self, e: Node) -> list[str]:
@@ -353,7 +362,7 @@ class EntryView:
         groups.append(("Coverage", [
             ("places", T("dcterms:spatial")),
             ("period", [self.period(v.value) for v in self.vals(e, "dcterms:temporal")]),
-            ("frequency", [_freq(v) for v in self.vals(e, "dcterms:accrualPeriodicity")]),
+            ("frequency", [_freq(v, self._) for v in self.vals(e, "dcterms:accrualPeriodicity")]),
         ]))
         accounts = []
         for v in self.vals(e, "foaf:account"):
@@ -371,7 +380,7 @@ class EntryView:
             self.used.add((pn.iri, P("kzg:assessment")))
             part_lines += [f"{self.name(pv.value)}: {self.assessment_line(a.value)}" for a in pn.all(P("kzg:assessment"))]
         assessments = [
-            ("entry", entry_lines or ["not stated (the review says nothing about methodology)"]),
+            ("entry", entry_lines or [self._("not stated (the review says nothing about methodology)")]),
             ("parts", part_lines),
         ]
         groups.append(("Transparency assessments", assessments))
@@ -438,8 +447,9 @@ def _num(text: str) -> str:
         return text
 
 
-def _freq(v: Value) -> str:
-    return v.label or {"ANNUAL": "annual", "IRREG": "irregular"}.get(v.value.rsplit("/", 1)[-1], v.value)
+def _freq(v: Value, _=lambda text: text) -> str:
+    known = {"ANNUAL": N_("annual"), "IRREG": N_("irregular")}.get(v.value.rsplit("/", 1)[-1])
+    return v.label or (_(known) if known else v.value)
 
 
 def _curie(iri: str) -> str:

@@ -66,6 +66,8 @@ class ServerState:
     linked: LinkedData
     triples: int
     pool: Pool | None = None
+    # the site `kzgraph site` builds (kzgraph.site.build), in memory: path -> bytes; None without it
+    site: dict[str, bytes] | None = None
     started: float = field(default_factory=time.monotonic)
     # query texts the guard (run in a worker) let through, most recent last
     checked: "OrderedDict[str, None]" = field(default_factory=lambda: OrderedDict())
@@ -128,8 +130,11 @@ class Headers:
 
 
 def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A one-line plain-text answer (errors)."""
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8", headers=headers)
+    """A one-line plain-text answer (errors), at most 2,000 characters (a parser may quote a huge query)."""
+    from kzgraph.errors import one_line
+
+    return Response(one_line(message, 2000) + "\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=headers)
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:
@@ -324,10 +329,33 @@ def _ld_format(request: Request, offer: tuple[str, ...]) -> str:
 LD_OFFER = ("ttl", "jsonld", "nt", "rdfxml")
 
 
-def _describe(request: Request, iri: str, kind: str, slug: str) -> Response:
+SITE_LANGUAGES = ("en", "ru", "kk")
+
+
+def page_language(request: Request) -> str:
+    """``?lang=`` if given, else the first language of Accept-Language if ru or kk, else en (as the site's Apache rules)."""
+    wanted = request.query_params.get("lang")
+    if wanted is not None:
+        if wanted not in SITE_LANGUAGES:
+            raise ProtocolError(400, f"unknown language {wanted!r}; use one of {', '.join(SITE_LANGUAGES)}")
+        return wanted
+    first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower()
+    return first[:2] if first[:2] in ("ru", "kk") else "en"
+
+
+def _describe(request: Request, iri: str, kind: str, slug: str, page: str | None = None) -> Response:
     state: ServerState = request.app.state.kzgraph
     try:
-        fmt = _ld_format(request, LD_OFFER)
+        has_page = page is not None and state.site is not None and f"{page}.html" in state.site
+        fmt = _ld_format(request, ("html",) + LD_OFFER if has_page else LD_OFFER)
+        if fmt == "html":
+            # the page `kzgraph site` writes for this IRI; English at the IRI itself (its relative
+            # links work from there), Russian and Kazakh at their own paths
+            lang = page_language(request)
+            vary = {"Vary": "Accept, Accept-Language"}
+            if lang != "en":
+                return Response(status_code=303, headers={"Location": f"/{lang}/{page}.html", **vary})
+            return Response(state.site[f"{page}.html"], media_type=protocol.content_type("html"), headers=vary)
         if not state.linked.exists(iri):
             close = state.linked.close_slugs(slug, kind)
             base = "/id/" if kind == "id" else "/vocab/"
@@ -340,18 +368,56 @@ def _describe(request: Request, iri: str, kind: str, slug: str) -> Response:
         return text_response(err.status, err.message, err.headers)
 
 
+def _is_file(path: str) -> bool:
+    """A site file (``id/paperlab.html``, ``….ttl``) rather than an IRI: IRIs have no dot."""
+    return "." in path.rsplit("/", 1)[-1]
+
+
 async def thing(request: Request) -> Response:
     slug = request.path_params["slug"]
-    return _describe(request, iris.ID + slug, "id", slug)
+    if _is_file(slug):
+        return await _site_path(request, f"id/{slug}")
+    return _describe(request, iris.ID + slug, "id", slug, f"id/{slug}")
 
 
 async def concept(request: Request) -> Response:
     path = request.path_params["path"].strip("/")
-    return _describe(request, iris.VOCAB + path, "vocab", path)
+    if _is_file(path):
+        return await _site_path(request, f"vocab/{path}")
+    return _describe(request, iris.VOCAB + path, "vocab", path, f"vocab/{path}")
 
 
 async def ontology(request: Request) -> Response:
-    return _describe(request, ONTOLOGY, "ontology", "ontology")
+    return _describe(request, ONTOLOGY, "ontology", "ontology", "ontology")
+
+
+_SUFFIX_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".jsonld": "application/ld+json", ".ttl": "text/turtle; charset=utf-8",
+    ".nt": "application/n-triples; charset=utf-8", ".nq": "application/n-quads; charset=utf-8",
+    ".trig": "application/trig; charset=utf-8", ".rdf": "application/rdf+xml", ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml", ".png": "image/png", ".map": "application/json", ".csv": "text/csv; charset=utf-8",
+    ".xml": "application/xml",
+}
+
+
+async def site_file(request: Request) -> Response:
+    return await _site_path(request, request.path_params["path"])
+
+
+async def _site_path(request: Request, path: str) -> Response:
+    """A file of the site built in memory, looked up by its exact path (nothing is read from disk)."""
+    state: ServerState = request.app.state.kzgraph
+    if state.site is None:
+        return text_response(404, f"no such page: /{path}; see /sparql, /id/SLUG, /vocab/SCHEME/SLUG, /ontology")
+    key = path + "index.html" if path == "" or path.endswith("/") else path
+    data = state.site.get(key)
+    if data is None and f"{key}/index.html" in state.site:
+        return Response(status_code=301, headers={"Location": f"/{key}/"})
+    if data is None:
+        return text_response(404, f"no such page: /{path}")
+    suffix = "." + key.rsplit(".", 1)[-1] if "." in key.rsplit("/", 1)[-1] else ""
+    return Response(data, media_type=_SUFFIX_TYPES.get(suffix, "application/octet-stream"))
 
 
 async def health(request: Request) -> Response:
@@ -397,6 +463,7 @@ def create_app(state: ServerState, log=None) -> Any:
         Route("/vocab/{path:path}", concept, methods=["GET", "HEAD"]),
         Route("/ontology", ontology, methods=["GET", "HEAD"]),
         Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/{path:path}", site_file, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.kzgraph = state

@@ -67,6 +67,7 @@ def serve(state, host: str, port: int, sock: socket.socket | None = None, log=No
         log_level="critical",
         access_log=False,
         lifespan="on",
+        http="httptools",
         timeout_graceful_shutdown=state.settings.shutdown_timeout,
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=64 * 1024,
