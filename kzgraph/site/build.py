@@ -73,7 +73,9 @@ class SiteModel:
     """Everything the templates show, read from the graph once."""
 
     def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
-        from kzgraph import facets
+        from kzgraph.site.compat import facets as _facets
+
+        facets = _facets()
 
         self.with_report = report
         self.target = target
