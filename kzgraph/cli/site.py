@@ -51,9 +51,10 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     import time
 
     from kzgraph.errors import NotConforming, UsageError
-    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.paths import resolve_layout
+    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.site import build_site, outdir
+    from kzgraph.validate import validate
 
     started = time.perf_counter()
     if base_url is not None:
@@ -68,9 +69,7 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     else:
         catalogue = load_catalogue(layout, extra=data)
     if not no_validate:
-        from kzgraph.validate import validate as run_validation
-
-        report = run_validation(catalogue, load_shapes(layout))
+        report = validate(catalogue, load_shapes(layout))
         violations = report.count("Violation")
         if violations:
             raise NotConforming(
