@@ -51,9 +51,8 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     import time
 
     from kzgraph.errors import NotConforming, UsageError
-    from kzgraph.loader import load_catalogue, load_shapes
     from kzgraph.paths import resolve_layout
-    from kzgraph.site import build_site, outdir
+    from kzgraph.site import build_site, compat, outdir
 
     started = time.perf_counter()
     if base_url is not None:
@@ -64,15 +63,11 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     layout = resolve_layout(root)
     outdir.check(out_dir, force, keep=(layout.root,))  # before any work: a bad OUT_DIR costs nothing
     if endpoint is not None:
-        from kzgraph.remote import fetch_catalogue
-
-        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+        catalogue = compat.remote().fetch_catalogue(make_engine(root, data, endpoint))
     else:
-        catalogue = load_catalogue(layout, extra=data)
+        catalogue = compat.loader().load_catalogue(layout, extra=data)
     if not no_validate:
-        from kzgraph.shacl import validate as run_validation
-
-        report = run_validation(catalogue, load_shapes(layout))
+        report = compat.validation().validate(catalogue, compat.loader().load_shapes(layout))
         violations = report.count("Violation")
         if violations:
             raise NotConforming(
