@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
+    "report": ("kzgraph.cli.report:report", "Draw the coverage-gap charts (topic x language, methodology, ...) as HTML, Markdown, SVG, PNG and CSV."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
