@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from kzgraph import iris, named, sparql
 from kzgraph.errors import UsageError
+from kzgraph.suggest import closest, did_you_mean
 
 SCORE_QUERY = "transparency-score"
 SCORE_ENTRY_PARAM = "entry"  # optional parameter of the score query: the entries to score
@@ -85,6 +86,7 @@ class Concept:
     iso6391: str | None = None
     iso_alpha3: str | None = None
     notation: str | None = None
+    broader: list[str] = field(default_factory=list)  # concept IRIs (skos:broader)
 
     @property
     def slug(self) -> str:
@@ -107,18 +109,33 @@ class Facet:
     noun: str  # how error messages call a value, e.g. "topic"
     schemes: tuple[str, ...]  # scheme IRIs
     display: str = "slug"  # "slug" | "iso6391" | "iso3" | "notation"
+    vocab: str = ""  # the scheme `kzgraph vocab` lists its values under
+
+    def vocab_hint(self) -> str:
+        return f"run `kzgraph vocab {self.vocab}` for the list" if self.vocab else ""
 
 
 FACETS: dict[str, Facet] = {
-    "language": Facet("--language", "language", (scheme_iri("language"),), "iso6391"),
-    "topic": Facet("--topic", "topic", (scheme_iri("topic"),)),
-    "type": Facet("--type", "organization type", (scheme_iri("organization-type"),)),
-    "section": Facet("--section", "section", (scheme_iri("review-section"),)),
-    "methodology": Facet("--methodology", "methodology status", (scheme_iri("methodology-status"),)),
+    "language": Facet("--language", "language", (scheme_iri("language"),), "iso6391", "language"),
+    "topic": Facet("--topic", "topic", (scheme_iri("topic"),), vocab="topic"),
+    "type": Facet("--type", "organization type", (scheme_iri("organization-type"),), vocab="organization-type"),
+    "section": Facet("--section", "section", (scheme_iri("review-section"),), vocab="review-section"),
+    "methodology": Facet("--methodology", "methodology status", (scheme_iri("methodology-status"),),
+                         vocab="methodology-status"),
     "data-format": Facet(
-        "--data-format", "data format", (scheme_iri("data-format"), scheme_iri("access-service"))
+        "--data-format", "data format", (scheme_iri("data-format"), scheme_iri("access-service")),
+        vocab="data-format access-service",
     ),
-    "country": Facet("--country", "country or region", (scheme_iri("country"), scheme_iri("region")), "iso3"),
+    "country": Facet("--country", "country or region", (scheme_iri("country"), scheme_iri("region")), "iso3",
+                     "country region"),
+}
+# short names `kzgraph vocab` takes for a scheme: the facets' option names and the IRI prefixes
+SCHEME_ALIASES: dict[str, str] = {
+    "type": "organization-type",
+    "section": "review-section",
+    "methodology": "methodology-status",
+    "format": "data-format",
+    **{prefix: scheme for prefix, scheme in iris.VOCAB_SCHEMES.items() if prefix != scheme},
 }
 
 
@@ -146,6 +163,8 @@ class Vocabularies:
             prop = row["property"].value
             value = row["value"]
             if not isinstance(value, ox.Literal):
+                if prop == iris.SKOS + "broader" and isinstance(value, ox.NamedNode):
+                    c.broader.append(value.value)
                 continue
             if prop == iris.SKOS + "prefLabel":
                 c.labels.setdefault(value.language or "", value.value)
@@ -192,27 +211,28 @@ class Vocabularies:
             exact = [c for c in members if wanted in c.keys()]
         if len(exact) == 1:
             return exact[0]
-        valid = "; ".join(f"{self.key(facet, c)} ({c.label('en')})" for c in members)
+        hint = facet.vocab_hint()
         if len(exact) > 1:
             names = ", ".join(self.key(facet, c) for c in exact)
-            raise UsageError(f"{facet.noun} {raw!r} is ambiguous: it could be {names}; valid: {valid}")
-        hint = self._closest(facet, members, wanted)
-        did = f"did you mean {' or '.join(repr(h) for h in hint)}? " if hint else ""
+            raise UsageError(f"{facet.noun} {raw!r} is ambiguous: it could be {names}; {hint}")
         if not members:
             raise UsageError(f"unknown {facet.noun} {raw!r}: the graph has no {facet.noun} vocabulary")
-        raise UsageError(f"unknown {facet.noun} {raw!r}; {did}valid: {valid}")
+        close = self._closest(facet, members, wanted)
+        if close:
+            raise UsageError(f"unknown {facet.noun} {raw!r}; {did_you_mean(close)}{hint}")
+        if len(members) <= 8:  # a short vocabulary fits on the line
+            listed = ", ".join(self.key(facet, c) for c in members)
+            shows = f"`kzgraph vocab {facet.vocab}` shows their labels" if facet.vocab else ""
+            raise UsageError(f"unknown {facet.noun} {raw!r}; use one of {listed}" + (f" ({shows})" if shows else ""))
+        raise UsageError(f"unknown {facet.noun} {raw!r}; {hint}")
 
     def _closest(self, facet: Facet, members: list[Concept], wanted: str) -> list[str]:
         by_key: dict[str, str] = {}
         for c in members:
-            for k in c.keys():
-                by_key.setdefault(k, self.key(facet, c))
-        close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
-        out: list[str] = []
-        for k in close:
-            if by_key[k] not in out:
-                out.append(by_key[k])
-        return out[:3]
+            key = self.key(facet, c)
+            for k in sorted(c.keys(), key=lambda k: (k != key.casefold(), k)):
+                by_key.setdefault(k, key)
+        return closest(wanted, by_key, n=3)
 
 
 def _concept_order(c: Concept) -> tuple:
@@ -362,39 +382,70 @@ def score_element_label(vocab: Vocabularies, column: str, lang: str) -> str:
 # ---------------------------------------------------------------- sources
 
 
+# the `sources` query's parameter for each facet that takes vocabulary values
+FACET_PARAMS = (
+    ("language", "language", "language"),
+    ("topic", "topic", "topic"),
+    ("type", "type", "orgType"),
+    ("section", "section", "section"),
+    ("methodology", "methodology", "methodology"),
+    ("data-format", "data_format", "dataFormat"),
+    ("country", "country", "coverage"),
+)
+
+def facet_values(given: "str | Iterable[str] | None") -> list[str]:
+    """What a user gave for one facet, as a list: repeated options and comma lists (``csv,spss``)."""
+    if given is None:
+        return []
+    items = [given] if isinstance(given, str) else list(given)
+    out: list[str] = []
+    for item in items:
+        parts = [part.strip() for part in item.split(",") if part.strip()]
+        if not parts:
+            raise UsageError(f"empty value {item!r}: give a value or leave the option out")
+        out += [part for part in parts if part not in out]
+    return out
+
+
 @dataclass
 class Filters:
-    """What the user asked `kzgraph sources` for, as typed (validated by `bindings`)."""
+    """What the user asked `kzgraph sources` for, as typed (validated by `bindings`).
 
-    language: str | None = None
+    A facet takes one value, a comma list (``"csv,spss"``) or several (``["kk", "ru"]``):
+    an entry matches ANY value of a facet (OR) and EVERY facet given (AND), as faceted
+    search does.
+    """
+
+    language: Any = None
     primary_only: bool = False
-    topic: str | None = None
-    type: str | None = None
-    section: str | None = None
-    methodology: str | None = None
-    data_format: str | None = None
-    country: str | None = None
+    topic: Any = None
+    type: Any = None
+    section: Any = None
+    methodology: Any = None
+    data_format: Any = None
+    country: Any = None
     founded_after: int | None = None
     founded_before: int | None = None
     active: bool = False
     search: str | None = None
 
-    def bindings(self, vocab: Vocabularies) -> dict[str, sparql.Term]:
-        """Validated terms for the `sources` query's parameters (UsageError on unknown values)."""
-        b: dict[str, sparql.Term] = {}
-        for facet, value, param in (
-            ("language", self.language, "language"),
-            ("topic", self.topic, "topic"),
-            ("type", self.type, "orgType"),
-            ("section", self.section, "section"),
-            ("methodology", self.methodology, "methodology"),
-            ("data-format", self.data_format, "dataFormat"),
-            ("country", self.country, "coverage"),
-        ):
-            if value is not None:
-                b[param] = ox.NamedNode(vocab.resolve(facet, value).iri)
+    def bindings(self, vocab: Vocabularies) -> dict[str, sparql.Term | list[sparql.Term]]:
+        """Validated terms for the `sources` query's parameters (UsageError on unknown values).
+
+        A facet with several values binds its parameter to the list: ``VALUES ?topic { t1 t2 }``.
+        """
+        b: dict[str, sparql.Term | list[sparql.Term]] = {}
+        for facet, attr, param in FACET_PARAMS:
+            wanted = facet_values(getattr(self, attr))
+            if wanted:
+                terms: list[sparql.Term] = []
+                for value in wanted:
+                    term = ox.NamedNode(vocab.resolve(facet, value).iri)
+                    if term not in terms:
+                        terms.append(term)
+                b[param] = terms if len(terms) > 1 else terms[0]
         if self.primary_only:
-            if self.language is None:
+            if not facet_values(self.language):
                 raise UsageError("--primary-only needs --language")
             b["primaryOnly"] = bool_lit(True)
         if self.founded_after is not None:
@@ -426,6 +477,7 @@ class SourceRow:
     methodology: str | None  # status concept IRI (None: not stated)
     founded: int | None
     dissolved: int | None
+    link: str | None = None  # the homepage, else the landing page
     score: Score | None = None
 
     @property
@@ -451,7 +503,7 @@ def find_sources(
     labels: str = "en",
     queries_dir: Path | None = None,
 ) -> list[SourceRow]:
-    """Entries matching every given filter (validated first), unsorted."""
+    """Entries matching every given facet (any of its values) and filter, unsorted."""
     bindings = filters.bindings(vocab)
     result = run_named(target, SOURCES_QUERY, bindings, labels=labels, queries_dir=queries_dir)
     out: list[SourceRow] = []
@@ -473,6 +525,7 @@ def find_sources(
                 methodology=literal_value(row.get("status")),
                 founded=year_of(literal_value(row.get("founded"))),
                 dissolved=year_of(literal_value(row.get("dissolved"))),
+                link=literal_value(row.get("homepage")),
             )
         )
     return out

@@ -80,6 +80,43 @@ class Catalogue:
     # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
     # holds a blank node.
     _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
+    # file -> where its triples are written (kzgraph.triple_lines), scanned on first use
+    _triple_lines: dict = field(default_factory=dict, repr=False)
+
+    def triple_location(self, subject: object, predicate: str | None, value: str | None = None) -> Location | None:
+        """Return the line of the triple (subject, predicate, value), else of the subject's first
+        use of the predicate, else where the subject is described (``location_of``).
+
+        ``value`` is in N-Triples syntax (``str()`` of a pyoxigraph term). Turtle-family files
+        only; each file is scanned once, on the first result that needs it.
+        """
+        where = self.location_of(subject)
+        if where is None or predicate is None:
+            return where
+        key = node_key(subject)
+        if key.startswith("_:"):
+            return where  # blank nodes are renamed on load: the line of the statement that holds it
+        places = [where, *[p for p in self.duplicates.get(key, ()) if p.path != where.path]]
+        for place in places:
+            lines = self._lines_of(place.path)
+            line = lines.line(key, predicate, value) if lines is not None else None
+            if line is not None:
+                return Location(place.path, line)
+        return where
+
+    def _lines_of(self, path: Path):
+        if path in self._triple_lines:
+            return self._triple_lines[path]
+        from kzgraph.triple_lines import scan_triple_lines
+
+        found = None
+        if RDF_SUFFIXES.get(path.suffix.lower()) in _TURTLE_FAMILY:
+            try:
+                found = scan_triple_lines(path.read_bytes().decode("utf-8-sig"), base=path.as_uri())
+            except (OSError, UnicodeDecodeError):
+                found = None
+        self._triple_lines[path] = found
+        return found
 
     def location_of(self, node: object) -> Location | None:
         """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""

@@ -24,7 +24,8 @@ from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
-from kzgraph import iris
+from kzgraph import iris, sparql_guard
+from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -165,14 +166,7 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
         raise InputError(
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
-    if not allow_service:
-        for tok in tokens:
-            if tok.kind == "word" and tok.value.upper() == "SERVICE":
-                line, col = _line_col(text, tok.start)
-                raise UsageError(
-                    f"SERVICE (federated query) at {line}:{col} is refused: it would fetch "
-                    "from the network; pass --allow-service to permit it"
-                )
+    sparql_guard.check(text, allow_service=allow_service)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -282,6 +276,31 @@ def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(found)]
 
 
+def _slug_hint(store: ox.Store, raw: str, name: str | None) -> str:
+    """'did you mean violence? run `kzgraph vocab topic` for the list' for a slug that names nothing.
+
+    A parameter named after a concept scheme (topic, section, ...) looks among its concepts.
+    """
+    from kzgraph.suggest import closest, did_you_mean
+
+    scheme = iris.VOCAB_SCHEMES.get(name or "", name or "")
+    base = f"{iris.VOCAB}{scheme}/"
+    slugs: set[str] = set()
+    in_scheme: set[str] = set()
+    for quad in store.quads_for_pattern(None, None, None):
+        for t in (quad.subject, quad.object):
+            if isinstance(t, ox.NamedNode) and t.value.startswith(SLUG_BASES):
+                slug = t.value.rstrip("/").rsplit("/", 1)[-1]
+                slugs.add(slug)
+                if t.value.startswith(base):
+                    in_scheme.add(slug)
+    found = closest(raw, sorted(in_scheme or slugs))
+    where = f"run `kzgraph vocab {scheme}` for the list" if in_scheme else ""
+    if not found and not where:
+        return ""
+    return (did_you_mean(found, quote=False) + where).strip()
+
+
 _CODE_PROPERTIES = tuple(
     ox.NamedNode(iri)
     for iri in (iris.SKOS + "notation", iris.KZG + "iso6391", iris.KZG + "iso6393",
@@ -358,6 +377,10 @@ def parse_param_value(
             listed = ", ".join(h.value for h in coded)
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
+        if store is not None and _SLUG.match(raw):
+            hint = _slug_hint(store, raw, name)
+            if hint:
+                raise UsageError(f"unknown {name or 'value'} {raw!r}; {hint}")
         raise UsageError(
             f"{raw!r} is not an absolute IRI, a known prefixed name, a code (kk, KAZ, UZ, UZB), "
             "or the slug of anything in the catalogue; e.g. lang:KAZ, country:UZB, violence"
@@ -447,24 +470,11 @@ def _run_in_store(
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
-        pass
-
-
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
     parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
     try:

@@ -114,7 +114,7 @@ def test_table_columns(runner):
     result = runner.invoke(main, ["sources", "--language", "kk", "--section", "local-ngos", "--methodology", "partial"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["slug", "name", "item", "type", "languages", "methodology", "score"]
+    assert lines[0].split() == ["slug", "name", "item", "type", "languages", "methodology", "score", "link"]
     paperlab = next(ln for ln in lines if ln.startswith("paperlab"))
     assert "2/1" in paperlab and "Think tank" in paperlab and "kk, ru (en)" in paperlab and "Partial" in paperlab
     feminita = next(ln for ln in lines if ln.startswith("feminita"))
@@ -137,6 +137,7 @@ def test_json(runner):
     assert entry["methodology"] == "available"
     assert entry["item"] == "7" and entry["sectionNumber"] == "1"
     assert set(entry) >= {"name", "types", "languages", "score", "founded", "dissolved"}
+    assert entry["link"] == "https://ca-barometer.org/"
 
 
 def test_json_languages_split_primary_and_occasional(runner):
@@ -151,7 +152,12 @@ def test_csv_is_rfc4180(runner):
     raw = result.stdout_bytes
     assert raw.count(b"\r\n") == 6
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    assert rows[0] == ["slug", "name", "item", "type", "languages", "methodology", "score"]
+    assert rows[0] == ["slug", "name", "item", "type", "languages", "methodology", "score", "link"]
+    # the link in full: PaperLab's homepage, Spotlight's landing page (1.6 has no homepage of its own)
+    links = {r[0]: r[-1] for r in rows[1:]}
+    assert links["paperlab"] == "https://paperlab.kz/"
+    assert links["spotlight-initiative-central-asia"] == (
+        "https://www.undp.org/kazakhstan/projects/spotlight-initiative-regional-programme-central-asia-and-afghanistan")
 
 
 @pytest.mark.parametrize(
@@ -172,14 +178,14 @@ def test_unknown_values_list_the_valid_ones(runner, args, needle):
     message = result.output.strip()
     assert len(message.splitlines()) == 1
     assert needle in message
-    assert "valid: " in message
+    assert "`kzgraph vocab " in message and len(message) <= 200
 
 
-def test_unknown_value_lists_labels(runner):
+def test_unknown_value_of_a_short_vocabulary_lists_it(runner):
     result = runner.invoke(main, ["sources", "--data-format", "pdf"])
-    assert "csv (CSV)" in result.output and "api (" in result.output and "stata (Stata data file)" in result.output
+    assert "use one of csv, excel, spss, stata, api, databank" in result.output
     result = runner.invoke(main, ["sources", "--language", "de"])
-    assert "kk (Kazakh)" in result.output
+    assert "use one of en, kk, ru, uz (`kzgraph vocab language` shows their labels)" in result.output
 
 
 def test_primary_only_needs_language(runner):

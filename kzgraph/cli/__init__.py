@@ -15,10 +15,12 @@ from kzgraph.errors import KzgraphError, one_line
 # `kzgraph --help` lists every command without importing it (and its engines).
 # To add a command: write kzgraph/cli/<module>.py and add one line here.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "diff": ("kzgraph.cli.diff:diff", "Compare two versions of the graph (folders or git revisions), entry by entry."),
     "export": ("kzgraph.cli.export:export", "Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, or a DCAT-AP / schema.org view."),
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
     "flags": ("kzgraph.cli.flags:flags", "List the curation flags: doubtful claims awaiting verification."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
+    "new": ("kzgraph.cli.new:new", "Write a new catalogue entry with its required facts as placeholders."),
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
@@ -27,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
     "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),
+    "vocab": ("kzgraph.cli.vocab:vocab", "List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented."),
 }
 
 EXIT_INTERRUPTED = 130

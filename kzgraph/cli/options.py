@@ -41,6 +41,34 @@ infer_option = click.option(
     help="Add the triples entailed under RDFS or OWL 2 RL before running.",
 )
 
+# The longest time limit kzgraph accepts: beyond it the OS timers it uses overflow, and a
+# limit of more than a week is no limit a person means.
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number above 0 and at most `MAX_TIMEOUT`."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds (e.g. 30 or 2.5)", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+            self.fail(f"{value!r} is not a time limit: give seconds above 0 and at most "
+                      f"{MAX_TIMEOUT:g} (a week)", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
+
 labels_option = click.option(
     "--labels",
     type=click.Choice(LABEL_LANGUAGES),
@@ -57,6 +85,30 @@ output_option = click.option(
     metavar="FILE",
     help="Write to FILE instead of standard output.",
 )
+
+
+def _no_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["kzgraph.no_pager"] = True
+
+
+pager_option = click.option(
+    "--no-pager",
+    is_flag=True,
+    expose_value=False,
+    callback=_no_pager,
+    help="Print long output at once. (Output longer than the screen goes through a pager, $PAGER "
+    "or less, only when standard output is a terminal.)",
+)
+
+
+def display_width(output: Path | None) -> int | None:
+    """The width to fit tables and text to: $COLUMNS or the terminal's; None for -o FILE or a pipe."""
+    if output is not None:
+        return None
+    from kzgraph.tables import terminal_width
+
+    return terminal_width()
 
 
 def format_option(kind: str | Iterable[str], default: str) -> Callable:
