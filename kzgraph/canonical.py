@@ -254,7 +254,7 @@ def canonical_text(path: str | Path) -> str:
     header = leading_comments(text)
     comments = None
     if "#" in text:
-        comments = scan_triple_lines(text, base=path.as_uri(), comments=True,
+        comments = scan_triple_lines(text, base=path.resolve().as_uri(), comments=True,
                                      skip_lines=_header_end(text, header)).comments
         if comments.lost:
             line, note = comments.lost[0]

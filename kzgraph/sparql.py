@@ -17,6 +17,8 @@ This module must not import rdflib: the query path stays fast.
 
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -102,8 +104,9 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL text into coarse tokens, skipping comments.
+@functools.lru_cache(maxsize=64)  # a named query's text is checked and bound on every call
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Split SPARQL text into coarse tokens, skipping comments (a tuple: shared, never changed).
 
     Only precise enough to find keywords outside strings, IRIs and comments;
     the real parser is pyoxigraph's.
@@ -139,7 +142,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         tokens.append(Token(kind, m.group(), i, m.end()))
         i = m.end()
-    return tokens
+    return tuple(tokens)
 
 
 def query_operation(text: str) -> str | None:
@@ -154,8 +157,12 @@ def query_operation(text: str) -> str | None:
     return None
 
 
-def check_query(text: str, *, allow_service: bool = False) -> None:
-    """Refuse updates and (unless allowed) SERVICE, before anything is executed."""
+def check_query(text: str, *, allow_service: bool = False, allow_file_datasets: bool = True) -> None:
+    """Refuse updates and (unless allowed) SERVICE, before anything is executed.
+
+    ``allow_file_datasets=False`` (the server) also refuses ``FROM`` / ``FROM NAMED`` naming a
+    ``file:`` IRI: pyoxigraph never reads it, but a public endpoint says so instead of answering.
+    """
     tokens = tokenize(text)
     op = query_operation(text)
     if op in UPDATE_KEYWORDS:
@@ -167,6 +174,40 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
     sparql_guard.check(text, allow_service=allow_service)
+    if not allow_file_datasets:
+        _refuse_file_datasets(text, tokens)
+
+
+def _refuse_file_datasets(text: str, tokens: list[Token]) -> None:
+    """Refuse FROM / FROM NAMED whose graph is a file: IRI (written out, prefixed or relative)."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for k, tok in enumerate(tokens):
+        word = tok.value.upper() if tok.kind == "word" else ""
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if word == "PREFIX" and nxt is not None and k + 2 < len(tokens) and tokens[k + 2].kind == "iri":
+            prefixes[nxt.value.rstrip(":")] = tokens[k + 2].value[1:-1]
+        elif word == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = nxt.value[1:-1]
+        elif word == "FROM" and nxt is not None:
+            target = nxt
+            if nxt.kind == "word" and nxt.value.upper() == "NAMED" and k + 2 < len(tokens):
+                target = tokens[k + 2]
+            if target.kind == "iri":
+                iri = target.value[1:-1]
+                if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+                    iri = base + iri
+            elif target.kind == "word" and ":" in target.value:
+                prefix, _, local = target.value.partition(":")
+                iri = prefixes.get(prefix, "") + local
+            else:
+                continue
+            if iri.lower().startswith("file:"):
+                line, col = _line_col(text, target.start)
+                raise UsageError(
+                    f"FROM <{iri}> at {line}:{col} is refused: this endpoint never reads local files "
+                    "(FROM names a graph of the server's dataset)"
+                )
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

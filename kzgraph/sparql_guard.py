@@ -21,6 +21,7 @@ two readers.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -74,7 +75,8 @@ def _mentions(pattern: re.Pattern, text: str) -> bool:
     return any(pattern.search(spelling) for spelling in _spellings(text))
 
 
-def _parse_tree_names(text: str) -> set[str] | None:
+@functools.lru_cache(maxsize=256)  # a named query is checked once per run, not once per call
+def _parse_tree_names(text: str) -> frozenset[str] | None:
     """The names of the parts of rdflib's parse tree of ``text``, or None if rdflib cannot parse it."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parser import parseQuery
@@ -93,7 +95,7 @@ def _parse_tree_names(text: str) -> set[str] | None:
             stack.extend(node.values())
         elif isinstance(node, (list, tuple, ParseResults)):
             stack.extend(node)
-    return names
+    return frozenset(names)
 
 
 def _keyword_positions(text: str, keyword: str) -> list[int]:

@@ -143,11 +143,14 @@ _COMMENT = re.compile(r"#[^\n]*")
 
 
 def scan_triple_lines(text: str, base: str | None = None, comments: bool = False,
-                      skip_lines: int = 0) -> TripleLines:
+                      skip_lines: int = 0, start: int = 0, start_line: int = 1,
+                      prefixes: dict[str, str] | None = None, one_statement: bool = False) -> TripleLines:
     """Return where each triple with a named subject is written in Turtle / TriG / N-Triples text.
 
     ``comments``: also attach every comment after line ``skip_lines`` (the file's leading block,
     which ``kzgraph fmt`` keeps as it is) to the subject or predicate it belongs to.
+    ``start``/``start_line``/``prefixes``/``one_statement``: scan only the statement that begins at
+    offset ``start`` (on line ``start_line``), with the prefixes declared before it.
     """
     from kzgraph.loader import _resolve
 
@@ -165,15 +168,15 @@ def scan_triple_lines(text: str, base: str | None = None, comments: bool = False
             else:
                 notes.before_predicate.setdefault(place[1:], []).append(note)
         pending.clear()
-    prefixes: dict[str, str] = {}
+    prefixes = dict(prefixes or {})
     # frames: [subject key or None, predicate or None, state] ; state: "s" subject, "p" predicate,
     # "o" object, "after" (after an object: , ; . or ]), "list" (inside a collection)
     stack: list[list] = [[None, None, "s"]]
     directive: str | None = None
     directive_args: list[str] = []
     quoted = 0
-    line, line_pos = 1, 0
-    pos, size = 0, len(text)
+    line, line_pos = start_line, start
+    pos, size = start, len(text)
 
     def subject_of(key: str | None) -> str | None:
         if key is None:
@@ -283,6 +286,8 @@ def scan_triple_lines(text: str, base: str | None = None, comments: bool = False
                     stack = [[None, None, "s"]]
                 continue
             if kind == "dot":
+                if one_statement and len(stack) == 1:
+                    return found
                 stack = [[None, None, "s"]]
                 continue
             if state == "list":
@@ -312,3 +317,13 @@ def scan_triple_lines(text: str, base: str | None = None, comments: bool = False
     if notes is not None:
         notes.end += [note for _, note in pending]
     return found
+
+
+_PREFIX_DIRECTIVE = re.compile(r"(?:@prefix|(?i:prefix))[ \t]+([^\s:]*):[ \t]*(<[^>\s]*>)")
+
+
+def declared_prefixes(text: str, base: str | None = None) -> dict[str, str]:
+    """The prefixes a Turtle text declares (the last declaration of a name wins)."""
+    from kzgraph.loader import _resolve
+
+    return {m[1]: _resolve(m[2], base) for m in _PREFIX_DIRECTIVE.finditer(text)}

@@ -63,3 +63,11 @@ def test_fmt_diff_prints_the_change_and_writes_nothing(runner, tmp_path):
     assert "+    # the name as the review prints it" in lines
     assert lines[-1] == "1 file would be reformatted, 0 files canonical"
     assert runner.invoke(main, ["fmt", "--diff", "--check", str(path)]).exit_code == 1
+
+
+def test_fmt_keeps_comments_of_a_file_named_by_a_relative_path(runner, tmp_path, monkeypatch):
+    _write(tmp_path, COMMENTED)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["fmt", "entry.ttl"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "entry.ttl").read_text(encoding="utf-8") == CANONICAL

@@ -8,6 +8,7 @@ command said why in one line with a non-zero exit code.
 from __future__ import annotations
 
 import http.server
+import os
 import random
 import re
 import shutil
@@ -282,3 +283,78 @@ def test_shipped_queries_pass_the_full_service_check(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert sparql_guard._parse_tree_names(text) is not None, f"{path.name} does not parse in rdflib"
     assert "ServiceGraphPattern" not in sparql_guard._parse_tree_names(text)
+
+
+# ---------------------------------------------------------------- a hostile checkout's files
+
+
+@pytest.mark.parametrize("link", ["ontology/axioms.ttl", "data/entries/environ.ttl", "shapes/environ.ttl"])
+def test_a_link_to_the_environment_is_refused_without_echoing_it(tmp_path, monkeypatch, link) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "root"
+    shutil.copytree(GOOD_ROOT, root)
+    target = root / link
+    target.unlink(missing_ok=True)
+    target.symlink_to("/proc/self/environ")
+    env = {**os.environ, "KZGRAPH_TEST_SECRET": "hunter2-do-not-print"}
+    env.pop("KZGRAPH_DEBUG", None)
+    proc = subprocess.run([sys.executable, "-m", "kzgraph", "validate", "--root", str(root), "--infer", "rdfs"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "hunter2" not in proc.stderr + proc.stdout
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert link in proc.stderr
+
+
+def test_links_out_of_the_checkout_are_refused_and_named_files_followed(runner, tmp_path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(GOOD_ROOT, root)
+    outside = tmp_path / "elsewhere.ttl"
+    outside.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")
+    (root / "data" / "entries" / "linked.ttl").symlink_to(outside)
+    refused = runner.invoke(cli, ["files", "--root", str(root)])
+    assert refused.exit_code == 2
+    assert "linked.ttl: is a link to" in refused.output and "outside" in refused.output
+    (root / "data" / "entries" / "linked.ttl").unlink()
+    named = runner.invoke(cli, ["files", "--root", str(root), "--data", str(outside)])
+    assert named.exit_code == 0 and "elsewhere.ttl" in named.output
+
+
+def test_an_internal_error_does_not_print_the_exception_text(monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from kzgraph.cli import main as group
+
+    monkeypatch.delenv("KZGRAPH_DEBUG", raising=False)
+
+    @group.command("leak-probe", hidden=True)
+    def probe() -> None:
+        raise ValueError("SECRET=hunter2 from some input")
+
+    try:
+        result = CliRunner().invoke(group, ["leak-probe"])
+    finally:
+        group.commands.pop("leak-probe", None)
+    assert result.exit_code == 3
+    assert "hunter2" not in result.output and "internal error: ValueError" in result.output
+
+
+def test_terminal_escapes_in_names_and_data_are_shown_escaped(runner, tmp_path) -> None:
+    folder = tmp_path / "evil\x1b[2Jname"
+    folder.mkdir()
+    result = runner.invoke(cli, ["files", "--root", str(GOOD_ROOT), "--data", str(folder)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\\x1b[2Jname" in result.output
+    data = tmp_path / "d.ttl"
+    data.write_text('<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "red\\u001b[31m \\u202eevil" .\n',
+                    encoding="utf-8")
+    table = runner.invoke(cli, ["query", "--root", str(GOOD_ROOT), "--data", str(data),
+                                "SELECT ?l WHERE { <urn:x:a> ?p ?l }"])
+    assert table.exit_code == 0, table.output
+    assert "\x1b" not in table.output and "\u202e" not in table.output
+    assert "red\\x1b[31m" in table.output
+    csv = runner.invoke(cli, ["query", "--root", str(GOOD_ROOT), "--data", str(data), "--format", "csv",
+                              "SELECT ?l WHERE { <urn:x:a> ?p ?l }"])
+    assert "\x1b" in csv.output  # machine formats keep the data as it is

@@ -97,9 +97,28 @@ pager_option = click.option(
     is_flag=True,
     expose_value=False,
     callback=_no_pager,
-    help="Print long output at once. (Output longer than the screen goes through a pager, $PAGER "
-    "or less, only when standard output is a terminal.)",
+    help="Print long output at once (also: KZGRAPH_NO_PAGER=1). Output taller than the screen goes "
+    "through a pager ($PAGER, else less) only when standard output is a terminal.",
 )
+
+
+def bom_option(command: Callable) -> Callable:
+    """``--bom``: start CSV (or TSV) output with a UTF-8 byte order mark, for Excel."""
+
+    @functools.wraps(command)
+    def wrapper(*args, bom: bool = False, **kwargs):
+        if bom:
+            fmt = kwargs.get("format_")
+            if fmt not in ("csv", "tsv"):
+                raise click.UsageError(f"--bom is for --format csv or tsv, not {fmt or 'the default format'}")
+            click.get_current_context().find_root().meta["kzgraph.bom"] = True
+        return command(*args, **kwargs)
+
+    return click.option(
+        "--bom",
+        is_flag=True,
+        help="Start CSV/TSV with a UTF-8 byte order mark, so that Excel reads Cyrillic and Kazakh text right.",
+    )(wrapper)
 
 
 def display_width(output: Path | None) -> int | None:

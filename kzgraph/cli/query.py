@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
-from kzgraph.cli.complete import complete_query
+from kzgraph.cli.complete import complete_param, complete_query
 from kzgraph.cli.options import (
     SECONDS,
+    bom_option,
     data_option,
     display_width,
     endpoint_option,
@@ -25,7 +26,7 @@ from kzgraph.cli.options import (
 )
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "ttl", "nt", "jsonld")
 
 
 @click.command(
@@ -40,6 +41,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "params",
     multiple=True,
     metavar="NAME=VALUE",
+    shell_complete=complete_param,
     help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }'. An IRI parameter takes an IRI, "
     "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
     "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",
@@ -49,10 +51,11 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "format_",
     type=formats.choice(QUERY_FORMATS),
     default=None,
-    help="Output format: table (default), csv, tsv, json, xml for SELECT; table, json, xml "
+    help="Output format: table (default), csv, tsv, json, xml, markdown, ndjson for SELECT; table, json, xml "
     "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
 )
 @output_option
+@bom_option
 @pager_option
 @root_option
 @data_option
@@ -190,10 +193,13 @@ def query(
     write_output(data_out, output)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _wants_pager(data: bytes) -> bool:
     """A pager for output taller than the terminal, when standard output is one (not --no-pager)."""
     ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.find_root().meta.get("kzgraph.no_pager"):
+    if ctx is not None and (ctx.find_root().meta.get("kzgraph.no_pager") or ctx.find_root().meta.get("kzgraph.bom")):
         return False
     if os.environ.get("KZGRAPH_NO_PAGER"):
         return False
@@ -249,6 +255,9 @@ def _apply_inference(catalogue, mode: str, root: Path | None):
 
 def write_output(data: bytes, output: Path | None) -> None:
     """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("kzgraph.bom") and not data.startswith(UTF8_BOM):
+        data = UTF8_BOM + data
     if output is None:
         if _wants_pager(data):
             click.echo_via_pager(data.decode("utf-8", "replace"))

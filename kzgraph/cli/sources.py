@@ -12,6 +12,7 @@ import click
 
 from kzgraph.cli.complete import facet_completer
 from kzgraph.cli.options import (
+    bom_option,
     data_option,
     display_width,
     endpoint_option,
@@ -36,14 +37,21 @@ def write_rows(
     shorten: Sequence[str] = (),
     keep: Sequence[str] = (),
 ) -> bytes:
-    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects).
+    """Render rows as an aligned table, CSV (RFC 4180, CRLF), Markdown, or JSON / NDJSON (json_doc, else
+    a list of objects; NDJSON: one object per line).
 
     The table is fitted to ``width`` when given (`kzgraph.tables.text_table`: ``shorten``
     columns cut with …, ``keep`` columns whole), else plain, one row per line.
     """
-    if fmt == "json":
+    from kzgraph import tables
+
+    if fmt in ("json", "ndjson"):
         doc = json_doc if json_doc is not None else [dict(zip(columns, r)) for r in rows]
+        if fmt == "ndjson":
+            return tables.ndjson(doc if isinstance(doc, list) else [doc]).encode("utf-8")
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "markdown":
+        return tables.markdown_table(columns, rows).encode("utf-8")
     cells = [["" if c is None else str(c) for c in r] for r in rows]
     if fmt == "csv":
         buf = io.StringIO(newline="")
@@ -51,10 +59,8 @@ def write_rows(
         w.writerow(columns)
         w.writerows(cells)
         return buf.getvalue().encode("utf-8")
-    from kzgraph.tables import text_table
-
     cells = [[c.replace("\n", " ") for c in r] for r in cells]
-    return text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
+    return tables.text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
 
 
 def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
@@ -80,7 +86,8 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @click.option("--search", metavar="TEXT", help="Case-insensitive text in a name or description.")
 @click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
 @labels_option
-@format_option(["table", "json", "csv"], "table")
+@format_option(["table", "json", "csv", "markdown", "ndjson"], "table")
+@bom_option
 @output_option
 @pager_option
 @root_option
@@ -183,7 +190,7 @@ def sources(
         for r in rows
     ]
     doc = None
-    if format_ == "json":
+    if format_ in ("json", "ndjson"):
         doc = [
             {
                 "slug": r.slug,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    bom_option,
     data_option,
     display_width,
     format_option,
@@ -28,7 +29,8 @@ def complete_scheme(ctx, param, incomplete):
 @click.command("vocab", short_help="List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented.")
 @click.argument("schemes", metavar="[SCHEME]...", nargs=-1, shell_complete=complete_scheme)
 @labels_option
-@format_option(["table", "csv", "json"], "table")
+@format_option(["table", "csv", "json", "markdown", "ndjson"], "table")
+@bom_option
 @output_option
 @pager_option
 @root_option
@@ -64,11 +66,9 @@ def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | No
     if not schemes:
         rows = [(name, _scheme_label(catalogue, iri, labels) or "", len(vocabularies.by_scheme[iri]))
                 for name, iri in sorted(known.items())]
-        if format_ == "json":
-            doc = [{"scheme": n, "iri": known[n], "label": lab, "concepts": c} for n, lab, c in rows]
-            write_output(write_rows((), (), "json", doc), output)
-            return
-        write_output(write_rows(("scheme", "label", "concepts"), rows, format_, width=width, keep=("scheme",)), output)
+        doc = [{"scheme": n, "iri": known[n], "label": lab, "concepts": c} for n, lab, c in rows]
+        write_output(write_rows(("scheme", "label", "concepts"), rows, format_, doc, width=width, keep=("scheme",)),
+                     output)
         return
 
     wanted: list[str] = []

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from . import harness
+from .sitemodel import SiteModel
 
 TINY_SITE = Path(__file__).resolve().parent / "fixtures" / "tiny-site"
 REPO = Path(__file__).resolve().parents[2]
@@ -38,12 +39,32 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The catalogue's site, built once with ``kzgraph site OUT_DIR``."""
+def published_port() -> int:
+    """The port the site is 'published' on for the w3id rules test (httpd listens there later)."""
+    return harness.free_port()
+
+
+@pytest.fixture(scope="session")
+def published_url(published_port) -> str:
+    return f"http://127.0.0.1:{published_port}/site/"
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory, published_url) -> Path:
+    """The catalogue's site, built once with ``kzgraph site OUT_DIR``.
+
+    ``KZGRAPH_TEST_SITE=DIR`` uses a site built earlier into DIR instead (to iterate on the tests
+    while the build takes minutes on a busy machine); CI leaves it unset.
+    """
+    prebuilt = os.environ.get("KZGRAPH_TEST_SITE")
+    if prebuilt:
+        assert (Path(prebuilt) / ".kzgraph-site").exists(), f"KZGRAPH_TEST_SITE={prebuilt} is not a kzgraph site"
+        return Path(prebuilt)
     out = tmp_path_factory.mktemp("site") / "site"
+    # --base-url adds only w3id/kzgraph/.htaccess (rules sending w3id.org to the published site)
     proc = subprocess.run(
-        [sys.executable, "-m", "kzgraph", "site", str(out)], cwd=REPO, capture_output=True, text=True,
-        timeout=600,
+        [sys.executable, "-m", "kzgraph", "site", str(out), "--base-url", published_url], cwd=REPO,
+        capture_output=True, text=True, timeout=600,
     )
     if proc.returncode == 2 and "no such command" in proc.stderr.lower():
         pytest.skip("kzgraph site does not exist yet (issue 16)")
@@ -57,6 +78,13 @@ def site_server(site_dir):
     server = harness.StaticServer(site_dir)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def site(site_server, site_dir) -> SiteModel:
+    """The built site after one crawl over http from its home page (and from every HTML file)."""
+    files = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    return SiteModel(site_server.url, harness.crawl(site_server.url, seeds=[site_server.url + f for f in files]))
 
 
 @pytest.fixture(scope="session")

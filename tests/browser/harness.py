@@ -200,15 +200,18 @@ def _fetch(url: str, headers: dict | None = None) -> tuple[int, str, bytes, str]
         return e.code, e.headers.get("Content-Type", ""), e.read(), url
 
 
-def crawl(start: str, check_fragments: bool = True) -> Crawl:
+def crawl(start: str, check_fragments: bool = True, seeds: list[str] = ()) -> Crawl:
     """Follow every in-site link from ``start`` (http URL); fetch every asset; record what is broken.
 
     A reference is broken when its target answers an error status, or when its fragment names no
-    id in the target page. External links (another host or scheme) are not followed.
+    id in the target page. External links (another host or scheme) are not followed. ``seeds``
+    are more pages to start from (every file of the site, so that pages no link leads to are
+    checked too).
     """
     origin = urllib.parse.urlsplit(start)[:2]
     result = Crawl()
-    queue: list[tuple[str, str, str]] = [(start, "link", "(start)")]
+    queue: list[tuple[str, str, str]] = [(u, "link", "(every file)") for u in reversed(seeds)]
+    queue.append((start, "link", "(start)"))
     seen: set[str] = set()
     fragments: list[tuple[str, str, str]] = []  # (page url, fragment, referrer)
     while queue:
@@ -333,8 +336,8 @@ APACHE_MODULE_NAMES = (
 )
 
 
-def apache_config(folder: Path, port: int, docroot: Path, mount: str = "/kzgraph") -> str:
-    """A minimal httpd.conf: everything in ``folder``, ``docroot`` served at ``mount``, .htaccess on."""
+def apache_config(folder: Path, port: int, mounts: dict[str, Path]) -> str:
+    """A minimal httpd.conf: everything in ``folder``, each folder served at its mount, .htaccess on."""
     modules = []
     for name in APACHE_MODULE_NAMES:
         so = APACHE_MODULES / f"mod_{name}.so"
@@ -354,22 +357,20 @@ LogLevel warn rewrite:trace3
 DefaultRuntimeDir "{folder}"
 Mutex file:{folder} default
 {user}TypesConfig /etc/mime.types
-AddType text/turtle .ttl
-AddType application/ld+json .jsonld
-AddCharset utf-8 .html .ttl .jsonld .css .js .json
 DocumentRoot "{folder}/empty"
 <Directory />
     AllowOverride None
     Require all denied
 </Directory>
-Alias "{mount}" "{docroot}"
-<Directory "{docroot}">
-    Options FollowSymLinks MultiViews
+""" + "".join(f"""
+Alias "{mount}" "{path}"
+<Directory "{path}">
+    Options FollowSymLinks
     AllowOverride All
     Require all granted
     DirectoryIndex index.html
 </Directory>
-"""
+""" for mount, path in mounts.items())
 
 
 @dataclass
@@ -393,8 +394,11 @@ class Apache:
         return path.read_text(errors="replace")[-4000:] if path.is_file() else ""
 
 
-def start_apache(site: Path, mount: str = "/kzgraph") -> Apache:
-    """Start Debian's httpd on 127.0.0.1 serving a copy of ``site`` at ``mount``; wait until it answers.
+def start_apache(site: Path, mounts: dict[str, str] | None = None, port: int | None = None) -> Apache:
+    """Start Debian's httpd on 127.0.0.1 serving a copy of ``site``; wait until it answers.
+
+    ``mounts`` maps URL paths to folders inside the site (default: the whole site at /kzgraph,
+    where w3id.org would serve it).
 
     Everything (configuration, pid file, logs, the copy) lives in a new temporary folder that
     httpd's workers can read: run as root, they drop to ``nobody``, who cannot enter pytest's
@@ -409,9 +413,10 @@ def start_apache(site: Path, mount: str = "/kzgraph") -> Apache:
     shutil.copytree(site, docroot)
     for path in [docroot, *docroot.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-    port = free_port()
+    port = port or free_port()
     conf = folder / "httpd.conf"
-    conf.write_text(apache_config(folder, port, docroot, mount))
+    mounts = mounts or {"/kzgraph": ""}
+    conf.write_text(apache_config(folder, port, {m: docroot / rel for m, rel in mounts.items()}))
     check = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True)
     if check.returncode != 0:
         pytest.fail(f"httpd refused its configuration:\n{check.stderr}", pytrace=False)

@@ -77,15 +77,21 @@ class SiteModel:
                     out.append(target)
         return out
 
-    def reachable(self, start: str, lang: str) -> set[str]:
-        """Pages reached from ``start`` by following links through pages in ``lang`` only."""
+    def reachable(self, start: str, lang: str | None) -> set[str]:
+        """Pages reached from ``start`` by following links through pages in ``lang`` (None: any) only."""
         seen, todo = {start}, [start]
         while todo:
             for target in self.links(todo.pop()):
-                if target not in seen and (self.lang(target) or "").startswith(lang):
+                if target not in seen and (lang is None or (self.lang(target) or "").startswith(lang)):
                     seen.add(target)
                     todo.append(target)
         return seen
+
+    @cached_property
+    def orphans(self) -> list[str]:
+        """Pages that no chain of links from the home page reaches."""
+        reached = self.reachable(self.base, None)
+        return sorted(u for u in self.crawl.pages if u not in reached)
 
     def home(self, lang: str) -> str:
         """The home page in ``lang``: the root page itself, or its hreflang alternate."""

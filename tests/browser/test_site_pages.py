@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from . import harness
-from .sitemodel import ID, LANGUAGES, SiteModel
+from .sitemodel import ID, LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,6 @@ REVIEW_PLACES = sorted(
 PAPERLAB = ID + "paperlab"
 
 
-@pytest.fixture(scope="session")
-def site(site_server) -> SiteModel:
-    crawl = harness.crawl(site_server.url)
-    return SiteModel(site_server.url, crawl)
-
-
 def vocab_label(iri: str, lang: str) -> str:
     """A concept's skos:prefLabel in ``lang``, read from the project's vocabulary files."""
     store = ox.Store()
@@ -50,8 +44,11 @@ def vocab_label(iri: str, lang: str) -> str:
     return labels[0]
 
 
-def test_crawl_finds_no_broken_link_and_no_missing_asset(site):
+def test_crawl_finds_no_broken_link_and_no_missing_asset(site, site_dir):
     assert site.crawl.broken == [], "\n".join(site.crawl.broken)
+    assert len(site.crawl.pages) == len(list(site_dir.rglob("*.html"))), "some HTML files were not crawled"
+    if site.orphans:
+        print(f"pages no link from the home page leads to ({len(site.orphans)}):", *map(site.path, site.orphans), sep="\n  ")
     types = set(site.crawl.assets.values())
     # what every page relies on was actually reached: styles, data alternates
     assert "text/css" in types, types
@@ -92,6 +89,17 @@ def test_home_page_reaches_all_47_entries(site, lang):
     assert missed == [], f"{lang}: not reached from the home page: {missed}"
 
 
+def test_only_the_home_pages_load_the_search_index(site):
+    """The search script and its index are fetched where search is used, not on every page."""
+    homes = {site.home(lang) for lang in LANGUAGES}
+    loaders = set()
+    for url, page in site.crawl.pages.items():
+        scripts = [ref for ref, _kind, attrs in page.refs if "src" in attrs and ref.endswith(".js")]
+        if any("search" in ref.rsplit("/", 1)[-1] or "minisearch" in ref for ref in scripts):
+            loaders.add(url)
+    assert loaders == homes, sorted(map(site.path, loaders ^ homes))[:20]
+
+
 def test_entries_are_the_reviews_47(site):
     assert sorted(site.review_places.values()) == REVIEW_PLACES
 
@@ -110,6 +118,40 @@ def test_every_kind_of_page_has_no_console_error_and_no_serious_axe_violation(si
         page.goto(url, wait_until="load")
         problems += [f"{kind} {site.path(url)}: {p}" for p in page.watch.take()]
         problems += [f"{kind} {site.path(url)}: axe {v}" for v in harness.axe_violations(page)]
+    assert problems == [], "\n".join(problems)
+
+
+# Text nodes of two or more Latin-script words (3+ letters each) whose nearest lang attribute is not
+# English: on a Russian or Kazakh page that is English shown without lang="en" (an untranslated
+# interface string, or a fallback a screen reader would read with Russian or Kazakh rules).
+# Code, quoted command names ('kzgraph sources') and URLs are not prose.
+UNMARKED_ENGLISH = r"""() => {
+  const out = [];
+  const latin = /[A-Za-z]{3,}[,;:.'’-]?[^\S\n]+[A-Za-z]{3,}/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement;
+    if (el.closest("code, kbd, samp, pre, script, style, [translate=no], [hidden]")) continue;
+    const text = node.textContent.replace(/'[^']*'/g, " ").replace(/https?:\/\/\S+/g, " ")
+      .replace(/\bkzgraph(\s+[a-z-]+)*/g, " ");
+    if (!latin.test(text)) continue;
+    const lang = (el.closest("[lang]") || document.documentElement).getAttribute("lang");
+    if (!lang.startsWith("en")) out.push("<" + el.tagName.toLowerCase() + "> " + node.textContent.trim().slice(0, 100));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.xfail(reason="known: the entry view's assessment text (kzgraph/cli/show.py: 'methodology note: ...', "
+                          "'not stated (the review says nothing about methodology)') is English without lang=en",
+                   strict=False)
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_english_text_on_russian_and_kazakh_pages_is_marked_english(site, page, lang):
+    problems = []
+    for url in [*sorted(site.kinds(lang).values()), site.entries[lang][PAPERLAB]]:
+        page.goto(url, wait_until="load")
+        problems += [f"{site.path(url)}: {text}" for text in page.evaluate(UNMARKED_ENGLISH)]
     assert problems == [], "\n".join(problems)
 
 
@@ -196,5 +238,7 @@ def test_screenshots_of_home_and_an_entry(site, page, artifacts, lang):
         target = artifacts / f"{name}-{lang}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000, f"{target} is nearly empty"
-        print(f"screenshot: {target}")
+        first_screen = artifacts / f"{name}-{lang}-first-screen.png"  # what a reader sees before scrolling
+        page.screenshot(path=str(first_screen))
+        print(f"screenshots: {target} {first_screen}")
     assert page.watch.take() == []

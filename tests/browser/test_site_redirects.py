@@ -9,6 +9,7 @@ as a linked-data client would ask, redirects followed, and the answer parsed.
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pyoxigraph as ox
 import pytest
@@ -106,3 +107,55 @@ def test_an_unknown_iri_is_not_found(httpd):
     for accept in ("text/html", "text/turtle"):
         status, _, _, _ = harness.get(f"{httpd.url}/kzgraph/id/no-such-entry", accept)
         assert status == 404, f"id/no-such-entry as {accept}: {status}"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_pages_follow_the_browsers_language(httpd, language):
+    """A browser that asks for Russian or Kazakh first gets the page in that language."""
+    url = f"{httpd.url}/kzgraph/id/paperlab"
+    req = urllib.request.Request(url, headers={"Accept": BROWSER_ACCEPT, "Accept-Language": f"{language},en;q=0.5"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        body = resp.read().decode("utf-8")
+        vary = resp.headers.get("Vary", "")
+    assert f'<html lang="{language}"' in body, body[:300]
+    assert "accept-language" in vary.lower(), vary
+
+
+@pytest.fixture(scope="module")
+def w3id(site_dir, published_port, published_url):
+    """httpd as w3id.org (/kzgraph/: the generated w3id rules) and as the static host (/site/)."""
+    rules = site_dir / "w3id" / "kzgraph" / ".htaccess"
+    if not rules.is_file() or published_url not in rules.read_text():
+        pytest.skip(f"the site was not built with --base-url {published_url} (KZGRAPH_TEST_SITE?)")
+    server = harness.start_apache(site_dir, {"/kzgraph": "w3id/kzgraph", "/site": ""}, port=published_port)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("path,accept,target,media_type", [
+    ("id/paperlab", "text/turtle", "site/id/paperlab.ttl", "text/turtle"),
+    ("id/paperlab", "application/ld+json", "site/id/paperlab.jsonld", "application/ld+json"),
+    ("id/paperlab", BROWSER_ACCEPT, "site/id/paperlab.html", "text/html"),
+    ("vocab/topic/violence", "text/turtle", "site/vocab/topic/violence.ttl", "text/turtle"),
+    ("ontology", "text/turtle", "site/ontology.ttl", "text/turtle"),
+    ("ontology", BROWSER_ACCEPT, "site/ontology.html", "text/html"),
+])
+def test_w3id_rules_send_each_client_to_its_file(w3id, path, accept, target, media_type):
+    status, headers, _, _ = harness.get(f"{w3id.url}/kzgraph/{path}", accept, follow=False)
+    assert status == 303, f"{path} as {accept}: {status}\n{w3id.log()}"
+    assert headers.get("Location") == f"{w3id.url}/{target}", headers
+    assert vary_accept(headers), headers
+    status, headers, body, _ = harness.get(f"{w3id.url}/kzgraph/{path}", accept)
+    assert status == 200 and content_type(headers) == media_type, (status, headers)
+    if media_type == "text/turtle":
+        iri = "https://w3id.org/kzgraph/" + path
+        store = turtle(body, iri)
+        assert any(store.quads_for_pattern(None, None, None)), f"{target} is empty"
+
+
+def test_w3id_rules_for_the_home_page_and_the_context(w3id):
+    status, headers, _, _ = harness.get(f"{w3id.url}/kzgraph/", BROWSER_ACCEPT, follow=False)
+    assert status == 303 and headers.get("Location") == f"{w3id.url}/site/", headers
+    status, headers, body, _ = harness.get(f"{w3id.url}/kzgraph/context.jsonld", "application/ld+json")
+    assert status == 200, status
+    assert "@context" in json.loads(body)
