@@ -92,6 +92,8 @@ def _svg(fig, chart: Chart) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue().decode("utf-8")
     text = text[text.index("<svg"):]  # no XML declaration or DOCTYPE: the same text is inlined in HTML
+    # no RDF metadata block either: its prefixed elements are not valid inside HTML
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     return _prefix_ids(text, chart.name)
 
 
