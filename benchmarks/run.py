@@ -334,6 +334,8 @@ def build_cases(root: Path, scale: float, work: Path, recorded: dict, jena: str 
         site_target = "kz<=5s" if scale == 1 else "completes"
         cases.append(Case("site", "site", KZ + ["site", str(out / "site")] + r, None, "(budget only)", site_target,
                           heavy=True))
+        cases.append(Case("site --no-report", "site", KZ + ["site", str(out / "site-no-report"), "--no-report"] + r,
+                          None, "(budget only)", "info", heavy=True))
 
     # closure
     if not big:

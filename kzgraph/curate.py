@@ -94,6 +94,11 @@ def new_entry(
     from kzgraph.canonical import canonical_text, render
     from kzgraph.paths import display_path
 
+    from kzgraph.paths import CATALOGUE_DIR
+
+    if Path(data_dir).resolve().parent == CATALOGUE_DIR.resolve():
+        raise UsageError("this is the copy of the graph installed with kzgraph; run kzgraph new in a checkout "
+                         "(cd into it, or give --root DIR)")
     if not SLUG.fullmatch(slug):
         raise UsageError(f"slug {slug!r} is not lowercase ASCII kebab-case; use e.g. {_suggest_slug(slug)!r}")
     if not name.strip():

@@ -274,7 +274,12 @@ def make_release(layout, version: str, output: Path | None = None, previous: str
     from kzgraph.paths import Layout, display_path
     from kzgraph.shacl import validate
 
+    from kzgraph.paths import CATALOGUE_DIR
+
     root = layout.root
+    if Path(root).resolve() == CATALOGUE_DIR.resolve():
+        raise UsageError("this is the copy of the graph installed with kzgraph; release a checkout "
+                         "(cd into it, or give --root DIR)")
     catalogue_file = layout.data_dir / "catalogue.ttl"
     if not catalogue_file.is_file():
         raise InputError("no catalogue record to release", display_path(catalogue_file))

@@ -72,9 +72,12 @@ class BuildResult:
 class SiteModel:
     """Everything the templates show, read from the graph once."""
 
-    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None) -> None:
-        from kzgraph import facets
+    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
+        from kzgraph.site.compat import facets as _facets
 
+        facets = _facets()
+
+        self.with_report = report
         self.target = target
         self.layout = layout
         self.base_url = base_url
@@ -248,22 +251,49 @@ def localized_rows(rows: list[dict], lang: str) -> tuple[list[dict], set[str]]:
     return kept, fallback
 
 
-def entry_groups(iri: str, rows: list[dict], lang: str) -> tuple[Any, list]:
-    """``show``'s entry view of one entry: its groups of (key, values)."""
-    from kzgraph.cli.show import EntryView  # the view `kzgraph show` renders
+# the keys of the entry view's groups (the library view names them; the older one only titles them)
+GROUP_KEYS = {
+    "Identity": "identity", "Place in the review": "place", "Organization and publisher": "organization",
+    "Languages": "languages", "Topics": "topics", "Coverage": "coverage", "Channels": "channels",
+    "Transparency assessments": "assessments", "Data formats and services": "formats", "Gaps": "gaps",
+    "Components and waves": "components", "Publications": "publications", "Programmes": "programmes",
+    "Curation flags": "flags", "Provenance": "provenance", "Other statements": "other",
+}
 
-    view = EntryView(iri, rows, lang)
-    return view, view.groups()
+
+def entry_groups(iri: str, rows: list[dict], lang: str) -> list[dict[str, Any]]:
+    """``show``'s entry view of one entry: ``[{"key", "title", "fields": [(label, [text])]}]``.
+
+    The view is the library's (``kzgraph.query.entry`` once the package is reshaped, else the
+    one `kzgraph show` has kept in ``kzgraph.cli.show``); both shapes of its groups are read.
+    """
+    try:
+        from kzgraph.query.entry import EntryView  # the library's entry view
+
+        view = EntryView(iri, rows)
+    except ImportError:
+        from kzgraph.cli.show import EntryView
+
+        view = EntryView(iri, rows, lang)
+    out = []
+    for group in view.groups():
+        if isinstance(group, dict):
+            fields = [(f["label"], list(f["values"])) for f in group["fields"]]
+            out.append({"key": group.get("key") or group["title"], "title": group["title"], "fields": fields})
+        else:
+            title, fields = group
+            out.append({"key": GROUP_KEYS.get(title, title), "title": title, "fields": list(fields)})
+    return out
 
 
 # ---------------------------------------------------------------- building
 
 
-def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResult:
-    """Render the whole site in memory: site path -> bytes."""
+def build(target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> BuildResult:
+    """Render the whole site in memory: site path -> bytes (``report``: with the report's charts)."""
     from kzgraph.site import pages as page_builders
 
-    model = SiteModel(target, layout, base_url=base_url)
+    model = SiteModel(target, layout, base_url=base_url, report=report)
     pages = page_builders.all_pages(model)
     files: dict[str, bytes] = {}
     env = make_environment()
@@ -295,11 +325,11 @@ def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResu
 
 
 def build_site(target: Any, layout: Any, out_dir: Path, *, force: bool = False, base_url: str | None = None,
-               keep: tuple[Path, ...] = ()) -> BuildResult:
+               keep: tuple[Path, ...] = (), report: bool = True) -> BuildResult:
     """Check ``out_dir``, build the site and put it there whole (``keep``: folders never replaced)."""
     out_dir = Path(out_dir)
     outdir.check(out_dir, force, keep)
-    result = build(target, layout, base_url=base_url)
+    result = build(target, layout, base_url=base_url, report=report)
     outdir.write(out_dir, result.files)
     return result
 

@@ -47,7 +47,9 @@ class FacetData:
 
 def compute(target: Any, vocab: Any, entry_order: list[str]) -> FacetData:
     """Run the `sources` query once per facet value (values no entry has are left out)."""
-    from kzgraph import facets
+    from kzgraph.site.compat import facets as _facets
+
+    facets = _facets()
 
     params = {name: param for name, _attr, param in facets.FACET_PARAMS}
     order = {slug: i for i, slug in enumerate(entry_order)}
