@@ -218,21 +218,21 @@ def record_queries(args: list[str], out_dir: Path, name: str) -> list[Path]:
     """Run a kzgraph command in-process on the shipped graph and save the SPARQL it runs."""
     from click.testing import CliRunner
 
-    from kzgraph import sparql
     from kzgraph.cli import main
+    from kzgraph.store.embedded import EmbeddedCatalogue
 
     seen: list[str] = []
-    original = sparql.StoreEngine.query
+    original = EmbeddedCatalogue.query
 
     def spy(self, text, *args, **kwargs):
         seen.append(text)
         return original(self, text, *args, **kwargs)
 
-    sparql.StoreEngine.query = spy
+    EmbeddedCatalogue.query = spy
     try:
         result = CliRunner().invoke(main, args)
     finally:
-        sparql.StoreEngine.query = original
+        EmbeddedCatalogue.query = original
     if result.exit_code != 0:
         raise RuntimeError(f"kzgraph {' '.join(args)} failed: {result.output[-300:]}")
     paths = []
@@ -245,7 +245,7 @@ def record_queries(args: list[str], out_dir: Path, name: str) -> list[Path]:
 
 def named_query_args() -> list[tuple[str, list[str]]]:
     """Every named query with example values for its required parameters (from its header)."""
-    from kzgraph import named
+    from kzgraph.query import named
 
     found = []
     for path in sorted((REPO / "kzgraph" / "queries").glob("*.rq")):

@@ -29,8 +29,8 @@ import pyoxigraph as ox
 from kzgraph import iris
 
 if TYPE_CHECKING:
-    from kzgraph.loader import Catalogue
-    from kzgraph.shacl import Result
+    from kzgraph.load import Catalogue
+    from kzgraph.validate import Result
 
 CHECKS_NS = "https://w3id.org/kzgraph/checks#"
 KNOWN_TERMS_CHECK = CHECKS_NS + "known-terms"
@@ -130,7 +130,7 @@ def known_terms(graph: Iterable[ox.Quad | ox.Triple], shapes: Iterable[ox.Quad |
 
 def suggestion(term: str, candidates: Iterable[str]) -> str | None:
     """Return the known term closest to ``term`` (compared as prefixed names, case-insensitively)."""
-    from kzgraph.shacl import compact
+    from kzgraph.validate import compact
 
     shown = {compact(c).lower(): c for c in candidates}
     wanted = compact(term).lower()
@@ -146,7 +146,7 @@ def suggestion(term: str, candidates: Iterable[str]) -> str | None:
 
 def term_results(catalogue: "Catalogue", shape_triples: Iterable[ox.Quad | ox.Triple]) -> list["Result"]:
     """Return a violation per triple that uses an undeclared kzg: term or an unknown class or predicate."""
-    from kzgraph.shacl import VIOLATION, Result, compact
+    from kzgraph.validate import VIOLATION, Result, compact
 
     known = known_terms(catalogue.quads, shape_triples)
     kzg_terms = [t for t in known.declared if t.startswith(iris.KZG)]
@@ -207,9 +207,9 @@ def _no_hint(kind: str) -> str:
 
 def file_subject_results(catalogue: "Catalogue", data_dir: Path | None) -> list["Result"]:
     """Return a violation for each file under ``data_dir`` that does not describe ``id:`` + its name."""
-    from kzgraph.loader import Location
+    from kzgraph.load import Location
     from kzgraph.paths import display_path
-    from kzgraph.shacl import VIOLATION, Result, compact
+    from kzgraph.validate import VIOLATION, Result, compact
 
     if data_dir is None:
         return []

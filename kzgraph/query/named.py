@@ -32,9 +32,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzgraph import paths, sparql_guard
+from kzgraph import paths
+
+from kzgraph.query import guard as sparql_guard
 from kzgraph.errors import InputError, UsageError
-from kzgraph.sparql import declared_parameters
+from kzgraph.query.sparql import declared_parameters
 
 LABELS_PARAM = "labelLang"
 PARAM_KINDS = ("auto", "iri", "string", "integer", "decimal", "year", "boolean", "lang")

@@ -26,7 +26,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kzgraph import iris
-from kzgraph.atomic import write_atomically
+from kzgraph.output import write_file
 from kzgraph.errors import InputError
 from kzgraph.paths import display_path
 
@@ -165,7 +165,7 @@ def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = No
            comments=None) -> str:
     """Return the canonical Turtle text of ``triples`` (IRIs and literals only).
 
-    ``comments`` (a ``kzgraph.triple_lines.Comments``) are written where they belong.
+    ``comments`` (a ``kzgraph.load.triple_lines.Comments``) are written where they belong.
     """
     subjects: dict[str, dict[str, list[object]]] = {}
     for triple in triples:
@@ -220,7 +220,7 @@ def canonical_text(path: str | Path) -> str:
     Comments are kept (see the module docstring). Data files have no blank nodes, so every
     comment belongs to a subject or a predicate; one that does not is refused, never dropped.
     """
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     path = Path(path)
     if path.suffix.lower() != TURTLE_SUFFIX:
@@ -248,7 +248,7 @@ def canonical_text(path: str | Path) -> str:
                     where,
                     location.line if location else None,
                 )
-    from kzgraph.triple_lines import scan_triple_lines
+    from kzgraph.load.triple_lines import scan_triple_lines
 
     text = path.read_text(encoding="utf-8-sig")
     header = leading_comments(text)
@@ -307,7 +307,7 @@ def format_file(path: str | Path, check: bool = False) -> FormatResult:
     if current == wanted:
         return FormatResult(path, False)
     if not check:
-        write_atomically(path, wanted)
+        write_file(path, wanted)
     return FormatResult(path, True, current.decode("utf-8", "replace"), canonical)
 
 

@@ -14,11 +14,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import NotConforming, UsageError
-from .iris import OWL, RDF, RDFS, XSD
+from kzgraph.errors import NotConforming, UsageError
+from kzgraph.iris import OWL, RDF, RDFS, XSD
 
 if TYPE_CHECKING:  # rdflib is imported only when reasoning actually runs
     from rdflib import Graph
+
+    from kzgraph.store import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue
 
 MODES = ("rdfs", "owlrl")
 
@@ -31,6 +34,48 @@ _REFLEXIVE_NOISE = (OWL + "sameAs", RDFS + "subClassOf", RDFS + "subPropertyOf",
 _BLANKET_TYPES = (RDFS + "Resource", OWL + "Thing")
 # "x a owl:Thing", "C subClassOf owl:Thing", "p domain owl:Thing": true of everything, said of everything.
 _BLANKET_PREDICATES = (RDF + "type", RDFS + "subClassOf", RDFS + "domain", RDFS + "range")
+
+
+_LAYOUT_AXIOMS = Path("(the layout's axioms file)")
+
+
+def infer(catalogue: "Catalogue", mode: str, *, root: str | Path | None = None,
+          axioms: Path | None = _LAYOUT_AXIOMS) -> "EmbeddedCatalogue":
+    """Return a new catalogue: ``catalogue`` plus what ``mode`` (``rdfs``, ``owlrl``) entails.
+
+    The one way kzgraph makes a closure (query, validate, export and push all come here). The
+    asserted triples keep their written lexical forms; an entailed triple is added only when
+    rdflib does not already hold it (rdflib may re-spell a literal, which is the same triple).
+    Locations stay those of the asserted statements. ``axioms``: the file of the standards'
+    axioms the reasoning relies on (default: the axioms file of ``root``'s layout, when it
+    exists; None: none).
+    Raises NotConforming when the closure is inconsistent.
+    """
+    from kzgraph.load import from_rdflib
+    from kzgraph.store.embedded import EmbeddedCatalogue, from_triples
+
+    if mode not in MODES:
+        raise UsageError(f"unknown inference mode {mode!r}; use one of: {', '.join(MODES)}")
+    if axioms is _LAYOUT_AXIOMS:
+        from kzgraph.paths import resolve_layout
+
+        candidate = resolve_layout(root).axioms_file
+        axioms = candidate if candidate.is_file() else None
+    if isinstance(catalogue, EmbeddedCatalogue):
+        source = catalogue.rdflib_graph()
+        asserted = catalogue.triples()
+    else:  # a server's graph: reason over a local copy
+        asserted = catalogue.triples()
+        source = from_triples(asserted).rdflib_graph()
+    closed = closure(source, mode, axioms=axioms)
+    extra = [t for t in closed if t not in source]
+    result = from_triples(asserted + from_rdflib(extra), inferred=mode)
+    if isinstance(catalogue, EmbeddedCatalogue):
+        result.files = list(catalogue.files)
+        result.locations = catalogue.locations
+        result.duplicates = catalogue.duplicates
+        result.file_info = catalogue.file_info
+    return result
 
 
 def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
@@ -66,7 +111,7 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
     if axioms is not None:
         # kzgraph's strict loader, not rdflib's parser: its errors name the file and line and never
         # echo the file's bytes (rdflib quoted them: a symlink to /proc/self/environ leaked secrets)
-        from kzgraph.loader import load_files, to_rdflib
+        from kzgraph.load import load_files, to_rdflib
 
         axiom_triples = set(to_rdflib(load_files([axioms]).quads))
         for triple in axiom_triples:

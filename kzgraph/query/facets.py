@@ -24,8 +24,13 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from kzgraph import iris, named, sparql
+from kzgraph import iris
+
+from kzgraph.query import named
+
+from kzgraph.query import sparql
 from kzgraph.errors import UsageError
+from kzgraph.store import Catalogue, as_catalogue
 from kzgraph.suggest import closest, did_you_mean
 
 SCORE_QUERY = "transparency-score"
@@ -152,8 +157,8 @@ class Vocabularies:
             members.sort(key=_concept_order)
 
     @classmethod
-    def load(cls, target: Any, queries_dir: Path | None = None) -> "Vocabularies":
-        result = run_named(target, VOCABULARY_QUERY, queries_dir=queries_dir)
+    def load(cls, catalogue: "Catalogue", queries_dir: Path | None = None) -> "Vocabularies":
+        result = run_named(catalogue, VOCABULARY_QUERY, queries_dir=queries_dir)
         concepts: dict[str, Concept] = {}
         for row in _rows(result):
             iri = row["concept"].value
@@ -244,7 +249,7 @@ def _concept_order(c: Concept) -> tuple:
 
 
 def run_named(
-    target: Any,
+    catalogue: "Catalogue",
     name: str,
     params: dict[str, sparql.Term | list[sparql.Term]] | None = None,
     *,
@@ -260,7 +265,7 @@ def run_named(
         raise UsageError(f"the named query {name!r} has no parameter(s) {', '.join(sorted(unknown))}")
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
         bindings[named.LABELS_PARAM] = ox.Literal(labels)
-    return sparql.run_query(target, nq.text, bindings=bindings, prefixes=iris.PREFIXES)
+    return sparql.run_query(catalogue, nq.text, bindings=bindings, prefixes=iris.PREFIXES)
 
 
 def _rows(result: sparql.Result) -> list[dict[str, sparql.Term]]:
@@ -305,7 +310,7 @@ class Score:
 
 
 def scores(
-    target: Any,
+    catalogue: "Catalogue",
     *,
     labels: str = "en",
     queries_dir: Path | None = None,
@@ -315,22 +320,24 @@ def scores(
 
     ``entries`` (IRIs): only these are needed. When the query declares an ``entry`` parameter,
     it is bound to them, so only they are scored (each entry's score depends on that entry
-    alone); a query without it, more than `SCORE_ENTRY_LIMIT` entries, or a SPARQL server
-    (Virtuoso 7.2 does not finish the query with a list in its subquery) scores every entry.
+    alone); a query without it, more than `SCORE_ENTRY_LIMIT` entries, or a catalogue that
+    does not bind long VALUES lists (``capabilities.long_values``: Virtuoso 7.2 does not finish
+    the query with a list in its subquery) scores every entry.
     """
     try:
         nq = named.get_named(SCORE_QUERY, queries_dir)
     except UsageError:
         return None
     params: dict[str, Any] = {}
-    embedded = isinstance(getattr(target, "store", target), ox.Store)
-    if entries is not None and embedded and SCORE_ENTRY_PARAM in sparql.declared_parameters(nq.text):
+    catalogue = as_catalogue(catalogue)
+    lists = catalogue.capabilities.long_values
+    if entries is not None and lists and SCORE_ENTRY_PARAM in sparql.declared_parameters(nq.text):
         wanted = sorted(set(entries))
         if not wanted:
             return {}
         if len(wanted) <= SCORE_ENTRY_LIMIT:
             params[SCORE_ENTRY_PARAM] = [ox.NamedNode(iri) for iri in wanted]
-    result = run_named(target, SCORE_QUERY, params, labels=labels, queries_dir=queries_dir)
+    result = run_named(catalogue, SCORE_QUERY, params, labels=labels, queries_dir=queries_dir)
     out: dict[str, Score] = {}
     for row in _rows(result):
         entry = row.get("entry")
@@ -361,13 +368,13 @@ def format_score(value: Decimal | None, places: int = 2) -> str:
     return str(value.quantize(q))
 
 
-def score_weights(vocab: Vocabularies, target: Any) -> dict[str, Decimal]:
+def score_weights(vocab: Vocabularies, catalogue: "Catalogue") -> dict[str, Decimal]:
     """The published weight of each score element (kzg:weight on the score-element concepts)."""
     out: dict[str, Decimal] = {}
     base = f"{iris.VOCAB}score-element/"
-    store = target.store if hasattr(target, "store") else target
+    catalogue = as_catalogue(catalogue)
     for col, slug in SCORE_ELEMENT_SLUGS.items():
-        for q in store.quads_for_pattern(ox.NamedNode(base + slug), ox.NamedNode(iris.KZG + "weight"), None):
+        for q in catalogue.match(ox.NamedNode(base + slug), ox.NamedNode(iris.KZG + "weight"), None):
             try:
                 out[col] = Decimal(q.object.value)
             except (InvalidOperation, ValueError):
@@ -496,7 +503,7 @@ def _lang_sort(codes: Iterable[str]) -> list[str]:
 
 
 def find_sources(
-    target: Any,
+    catalogue: "Catalogue",
     vocab: Vocabularies,
     filters: Filters,
     *,
@@ -505,7 +512,7 @@ def find_sources(
 ) -> list[SourceRow]:
     """Entries matching every given facet (any of its values) and filter, unsorted."""
     bindings = filters.bindings(vocab)
-    result = run_named(target, SOURCES_QUERY, bindings, labels=labels, queries_dir=queries_dir)
+    result = run_named(catalogue, SOURCES_QUERY, bindings, labels=labels, queries_dir=queries_dir)
     out: list[SourceRow] = []
     for row in _rows(result):
         iri = row["entry"].value
@@ -563,21 +570,20 @@ def sort_sources(rows: list[SourceRow], key: str) -> list[SourceRow]:
     raise UsageError(f"unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}")
 
 
-def entry_slugs(target: Any) -> list[str]:
+def entry_slugs(catalogue: "Catalogue") -> list[str]:
     """Slugs of every catalogue entry (for suggestions)."""
-    store = target.store if hasattr(target, "store") else target
     src = ox.NamedNode(iris.KZG + "Source")
     typ = ox.NamedNode(iris.RDF + "type")
     return sorted(
         slug_of(q.subject.value)
-        for q in store.quads_for_pattern(None, typ, src)
+        for q in as_catalogue(catalogue).match(None, typ, src)
         if isinstance(q.subject, ox.NamedNode)
     )
 
 
-def resolve_entry(target: Any, slug: str) -> ox.NamedNode:
+def resolve_entry(catalogue: "Catalogue", slug: str) -> ox.NamedNode:
     """The entry IRI for a slug (or full IRI); an unknown one suggests the closest slugs."""
-    known = entry_slugs(target)
+    known = entry_slugs(catalogue)
     given = slug.strip()
     if given.startswith(iris.ID):
         given = given[len(iris.ID) :]

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import functools
 
-import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Union
+from typing import Any, Union
 
 import pyoxigraph as ox
 
-from kzgraph import iris, sparql_guard
-from kzgraph.deadline import die_with_parent
+from kzgraph import iris
+
+from kzgraph.query import guard as sparql_guard
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -55,13 +55,13 @@ class Result:
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
     # SELECT rows already written by pyoxigraph in a W3C results format, instead of `rows`
-    # (only when the caller asked for it: `native_format`); `kzgraph.results` turns it into
+    # (only when the caller asked for it: `native_format`); `kzgraph.query.results` turns it into
     # exactly what its own writer would give for the rows
     native: bytes | None = None
     native_format: str | None = None
 
 
-# W3C results formats pyoxigraph may write for us (see `kzgraph.results.from_native`)
+# W3C results formats pyoxigraph may write for us (see `kzgraph.query.results.from_native`)
 NATIVE_FORMATS = {"tsv": ox.QueryResultsFormat.TSV}
 
 
@@ -219,7 +219,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- parameters
 
 
-def _values_blocks(text: str) -> dict[str, tuple[int, int]]:
+def values_blocks(text: str) -> dict[str, tuple[int, int]]:
     """Find `VALUES ?name { UNDEF }` blocks: name -> (start, end) offsets in text."""
     toks = tokenize(text)
     found: dict[str, tuple[int, int]] = {}
@@ -240,7 +240,7 @@ def _values_blocks(text: str) -> dict[str, tuple[int, int]]:
 
 def declared_parameters(text: str) -> list[str]:
     """Names of the parameters a query declares with `VALUES ?name { UNDEF }`, in order."""
-    return list(_values_blocks(text))
+    return list(values_blocks(text))
 
 
 def term_to_sparql(term: Term) -> str:
@@ -256,7 +256,7 @@ def bind_parameters(text: str, bindings: dict[str, Term | list[Term] | tuple[Ter
     A list (or tuple) of terms binds the parameter to each of them: ``VALUES ?name { t1 t2 }``
     (an empty list leaves no solutions).
     """
-    blocks = _values_blocks(text)
+    blocks = values_blocks(text)
     for name in bindings:
         if name not in blocks:
             declared = ", ".join(sorted(blocks)) or "none"
@@ -276,20 +276,6 @@ def bind_parameters(text: str, bindings: dict[str, Term | list[Term] | tuple[Ter
     return text
 
 
-def drop_unbound_parameters(text: str) -> str:
-    """Remove the `VALUES ?name { UNDEF }` blocks left unbound (each is a no-op in SPARQL).
-
-    For SPARQL servers: Virtuoso 7.2 loses rows or never answers when such a block sits in a
-    subquery beside OPTIONALs or a property path (measured with transparency-score.rq).
-    """
-    while True:
-        blocks = _values_blocks(text)
-        if not blocks:
-            return text
-        start, end = max(blocks.values())
-        text = text[:start] + "\n" * text.count("\n", start, end) + text[end:]
-
-
 _ABS_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]*(/[a-z0-9][a-z0-9\-]*)?$")
 _KINDS = ("auto", "iri", "string", "integer", "decimal", "year", "lang", "boolean")
@@ -304,31 +290,27 @@ def make_iri(value: str) -> ox.NamedNode:
         raise UsageError(f"not a valid absolute IRI: {value!r} ({e})") from None
 
 
-def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
-    """IRIs in the store under the kzgraph id/ or vocab/ namespaces ending in /slug."""
-    if not _SLUG.match(slug):
-        return []
-    suffix = "/" + slug
-    found: set[str] = set()
-    for quad in store.quads_for_pattern(None, None, None):
-        for t in (quad.subject, quad.object):
-            if isinstance(t, ox.NamedNode) and t.value.endswith(suffix) and t.value.startswith(SLUG_BASES):
-                found.add(t.value)
-    return [ox.NamedNode(v) for v in sorted(found)]
+def is_slug(text: str) -> bool:
+    """Whether ``text`` can be the slug of a catalogue thing or concept (``violence``, ``topic/violence``)."""
+    return bool(_SLUG.match(text))
 
 
-def _slug_hint(store: ox.Store, raw: str, name: str | None) -> str:
+def _slug_hint(catalogue: Any, raw: str, name: str | None) -> str:
     """'did you mean violence? run `kzgraph vocab topic` for the list' for a slug that names nothing.
 
     A parameter named after a concept scheme (topic, section, ...) looks among its concepts.
     """
+    from kzgraph.store.embedded import EmbeddedCatalogue
     from kzgraph.suggest import closest, did_you_mean
+
+    if not isinstance(catalogue, EmbeddedCatalogue):
+        return ""  # a server's graph is not read whole for a hint
 
     scheme = iris.VOCAB_SCHEMES.get(name or "", name or "")
     base = f"{iris.VOCAB}{scheme}/"
     slugs: set[str] = set()
     in_scheme: set[str] = set()
-    for quad in store.quads_for_pattern(None, None, None):
+    for quad in catalogue.oxigraph().quads_for_pattern(None, None, None):
         for t in (quad.subject, quad.object):
             if isinstance(t, ox.NamedNode) and t.value.startswith(SLUG_BASES):
                 slug = t.value.rstrip("/").rsplit("/", 1)[-1]
@@ -342,31 +324,24 @@ def _slug_hint(store: ox.Store, raw: str, name: str | None) -> str:
     return (did_you_mean(found, quote=False) + where).strip()
 
 
-_CODE_PROPERTIES = tuple(
+def is_code(code: str) -> bool:
+    """Whether ``code`` (stripped, lower-cased) can be an ISO code or a notation."""
+    return bool(code) and len(code) <= 8
+
+
+# the properties that hold ISO codes and notations, for `Catalogue.resolve_code`
+CODE_PROPERTIES = tuple(
     ox.NamedNode(iri)
     for iri in (iris.SKOS + "notation", iris.KZG + "iso6391", iris.KZG + "iso6393",
                 iris.KZG + "iso31661alpha2", iris.KZG + "iso31661alpha3")
 )
 
 
-def resolve_code(store: ox.Store, code: str) -> list[ox.NamedNode]:
-    """Concepts whose ISO code or notation is ``code`` (case-insensitive): kk, kaz, UZ, UZB."""
-    wanted = code.strip().lower()
-    if not wanted or len(wanted) > 8:
-        return []
-    found: set[str] = set()
-    for prop in _CODE_PROPERTIES:
-        for quad in store.quads_for_pattern(None, prop, None):
-            if isinstance(quad.subject, ox.NamedNode) and quad.object.value.lower() == wanted:
-                found.add(quad.subject.value)
-    return [ox.NamedNode(v) for v in sorted(found)]
-
-
 def parse_param_value(
     raw: str,
     kind: str = "auto",
     *,
-    store: ox.Store | None = None,
+    catalogue: Any = None,
     prefixes: dict[str, str] | None = None,
     name: str | None = None,
 ) -> Term:
@@ -375,7 +350,13 @@ def parse_param_value(
     ``iri``: an absolute IRI, ``prefix:local`` with a known prefix, or a slug of a
     catalogue thing or vocabulary concept (``violence`` or ``topic/violence``).
     ``auto``: an IRI if the text is one (or a known slug), else a plain string.
+    Slugs and codes are looked up in ``catalogue`` (a `kzgraph.store.Catalogue`, or a pyoxigraph
+    store), when given.
     """
+    if isinstance(catalogue, ox.Store):
+        from kzgraph.store import as_catalogue
+
+        catalogue = as_catalogue(catalogue)
     if kind not in _KINDS:
         raise UsageError(f"unknown parameter kind {kind!r}; expected one of {', '.join(_KINDS)}")
     if kind in ("string", "lang"):
@@ -397,8 +378,8 @@ def parse_param_value(
         prefix, local = raw.split(":", 1)
         if prefix in prefixes and not local.startswith("//"):
             return make_iri(prefixes[prefix] + local)
-    if store is not None and _SLUG.match(raw):
-        hits = resolve_slug(store, raw)
+    if catalogue is not None and _SLUG.match(raw):
+        hits = catalogue.resolve_slug(raw)
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -406,8 +387,8 @@ def parse_param_value(
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if _ABS_IRI.match(raw) and ("//" in raw or raw.startswith(("urn:", "mailto:"))):
         return make_iri(raw)
-    if store is not None:
-        coded = resolve_code(store, raw)
+    if catalogue is not None:
+        coded = catalogue.resolve_code(raw)
         # "UZB" is both a language and a country code: the parameter's name decides
         hint = {"country": iris.COUNTRY, "language": iris.LANG, "lang": iris.LANG}.get(name or "")
         if hint and len(coded) > 1:
@@ -418,8 +399,8 @@ def parse_param_value(
             listed = ", ".join(h.value for h in coded)
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
-        if store is not None and _SLUG.match(raw):
-            hint = _slug_hint(store, raw, name)
+        if catalogue is not None and _SLUG.match(raw):
+            hint = _slug_hint(catalogue, raw, name)
             if hint:
                 raise UsageError(f"unknown {name or 'value'} {raw!r}; {hint}")
         raise UsageError(
@@ -432,13 +413,7 @@ def parse_param_value(
 # ---------------------------------------------------------------- engines
 
 
-class QueryEngine(Protocol):
-    """Anything that answers a (checked, bound) SPARQL query with a `Result`."""
-
-    def query(self, text: str) -> Result: ...
-
-
-def _syntax_error(e: BaseException, text: str = "") -> InputError:
+def syntax_error(e: BaseException, text: str = "") -> InputError:
     msg = str(e)
     m = re.search(r"error at (\d+):(\d+)", msg)
     if m:
@@ -500,114 +475,8 @@ def _clamp_to_text(text: str, line: int, col: int) -> tuple[int, int]:
     return _line_col(text, len(text.rstrip()) - 1)
 
 
-def _run_in_store(
-    store: ox.Store, text: str, prefixes: dict[str, str] | None = None, native_format: str | None = None
-) -> Result:
-    try:
-        return materialize(store.query(text, prefixes=prefixes or None), native_format)
-    except SyntaxError as e:
-        raise _syntax_error(e, text) from None
-    except OSError as e:
-        raise RuntimeFailure(f"query failed: {e}") from None
-
-
-def _child(
-    store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
-    parent_pid: int | None = None, native_format: str | None = None,
-) -> None:
-    die_with_parent()
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(1)  # the parent died before prctl took effect
-    try:
-        if store is None:
-            store = ox.Store()
-            if nquads:
-                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        result = _run_in_store(store, text, prefixes, native_format)
-        conn.send(("ok", result))
-    except (InputError, RuntimeFailure) as e:
-        conn.send(("error", type(e).__name__, str(e), getattr(e, "line", None), getattr(e, "column", None)))
-    except BaseException as e:  # report anything else instead of dying silently
-        conn.send(("error", "RuntimeFailure", f"query failed: {e}", None, None))
-    finally:
-        conn.close()
-
-
-class StoreEngine:
-    """The embedded engine: a pyoxigraph `Store`, optionally with a time limit.
-
-    ``prefixes`` are predeclared for every query (a query's own PREFIX wins).
-    """
-
-    def __init__(
-        self, store: ox.Store, timeout: float | None = None, prefixes: dict[str, str] | None = None
-    ) -> None:
-        self.store = store
-        self.timeout = timeout
-        self.prefixes = prefixes
-
-    def query(self, text: str, native_format: str | None = None) -> Result:
-        """Run a query; ``native_format`` lets pyoxigraph write SELECT rows (see `materialize`)."""
-        if not self.timeout:
-            return _run_in_store(self.store, text, self.prefixes, native_format)
-        return self._query_in_child(text, self.timeout, native_format)
-
-    def _query_in_child(self, text: str, timeout: float, native_format: str | None = None) -> Result:
-        # A signal cannot interrupt pyoxigraph's native evaluation; a child process can be killed.
-        import multiprocessing  # here, not at the top: it costs ~5 ms on every query's start
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            args = (self.store, None, text, self.prefixes)
-        else:
-            ctx = multiprocessing.get_context("spawn")
-            data = self.store.dump(format=ox.RdfFormat.N_QUADS)
-            args = (None, data, text, self.prefixes)
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(*args, child, os.getpid(), native_format), daemon=True)
-        proc.start()
-        child.close()
-        try:
-            # timeout=inf: no deadline, but still in a child so that Ctrl-C can stop the query
-            if not parent.poll(None if timeout == float("inf") else timeout):
-                raise RuntimeFailure(
-                    f"query timed out after {timeout:g} s; simplify it or raise --timeout"
-                )
-            try:
-                msg = parent.recv()
-            except EOFError:
-                raise RuntimeFailure(
-                    f"the query process ended without an answer (exit code {proc.exitcode})"
-                ) from None
-        finally:
-            if proc.is_alive():
-                proc.kill()
-            proc.join(5)
-            parent.close()
-        if msg[0] == "ok":
-            return msg[1]
-        _, kind, message, line, column = msg
-        if kind == "InputError":
-            raise InputError(message, line=line, column=column)
-        raise RuntimeFailure(message)
-
-
-def engine_for(
-    target: Any, timeout: float | None = None, prefixes: dict[str, str] | None = None
-) -> QueryEngine:
-    """An engine for a Store, a Catalogue (anything with `.store`) or an engine."""
-    if isinstance(target, ox.Store):
-        return StoreEngine(target, timeout, prefixes)
-    store = getattr(target, "store", None)
-    if isinstance(store, ox.Store):
-        return StoreEngine(store, timeout, prefixes)
-    if hasattr(target, "query"):
-        return target
-    raise TypeError(f"cannot query a {type(target).__name__}")
-
-
 def run_query(
-    store_or_catalogue: Any,
+    catalogue: Any,
     text: str,
     *,
     bindings: dict[str, Term] | None = None,
@@ -616,18 +485,19 @@ def run_query(
     prefixes: dict[str, str] | None = None,
     native_format: str | None = None,
 ) -> Result:
-    """Check, bind and run a read-only SPARQL query; return the materialized result.
+    """Check, bind and run a read-only SPARQL query on a catalogue; return the materialized result.
 
-    ``prefixes`` are predeclared (e.g. ``iris.PREFIXES``); ``timeout`` runs the
-    query in a child process killed at the deadline. An engine passed in
-    directly keeps its own timeout and prefixes. ``native_format`` (``tsv``): the
-    embedded engine may hand back SELECT rows already serialized by pyoxigraph
-    (``Result.native``); other engines ignore it and return rows.
+    ``catalogue`` is a `kzgraph.store.Catalogue` (embedded or remote) or a pyoxigraph store.
+    ``prefixes`` are predeclared (e.g. ``iris.PREFIXES``); ``timeout``: the embedded catalogue
+    runs the query in a child process killed at the deadline, a server gets it as its HTTP
+    timeout. ``native_format`` (``tsv``): the embedded catalogue may hand back SELECT rows
+    already serialized by pyoxigraph (``Result.native``); a server returns rows.
     """
     check_query(text, allow_service=allow_service)
     if bindings:
         text = bind_parameters(text, bindings)
-    engine = engine_for(store_or_catalogue, timeout, prefixes)
-    if native_format and isinstance(engine, StoreEngine):
-        return engine.query(text, native_format)
-    return engine.query(text)
+    if isinstance(catalogue, ox.Store):
+        from kzgraph.store import as_catalogue
+
+        catalogue = as_catalogue(catalogue)
+    return catalogue.query(text, prefixes=prefixes, timeout=timeout, native_format=native_format)

@@ -2,8 +2,8 @@
 
 `Endpoint` says where the server is (query, update and Graph Store URLs), which named graph
 holds the catalogue, and who we are; `Client` sends one HTTP request and turns every failure
-into a one-line `RuntimeFailure` (exit 3) that never contains the password; `RemoteEngine`
-implements `kzgraph.sparql.QueryEngine`, so every result writer works unchanged.
+into a one-line `RuntimeFailure` (exit 3) that never contains the password; `RemoteCatalogue`
+implements `kzgraph.store.Catalogue`, so every step and writer works unchanged.
 
 Choices, and why:
 
@@ -41,12 +41,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kzgraph import iris, sparql
-from kzgraph.errors import RuntimeFailure, UsageError, one_line
-from kzgraph.sparql import Result, Term
+from kzgraph import iris
 
-# The named graph `kzgraph push` writes to (the same IRI N-Quads and TriG exports use).
-DEFAULT_GRAPH = "https://w3id.org/kzgraph/graph"
+from kzgraph.query import sparql
+from kzgraph.errors import RuntimeFailure, UsageError, one_line
+from kzgraph.query.sparql import Result, Term
+from kzgraph.store import Capabilities
+
 # Seconds to wait for a server when no --timeout is given: long enough for a big upload's
 # answer, short enough that a server that never answers does not hang a script forever.
 DEFAULT_TIMEOUT = 120.0
@@ -133,7 +134,7 @@ class Endpoint:
     """A SPARQL server: its URLs, the named graph of the catalogue, credentials, timeout."""
 
     query_url: str
-    graph: str = DEFAULT_GRAPH
+    graph: str = iris.GRAPH
     update_url: str | None = None
     store_url: str | None = None
     user: str | None = None
@@ -154,7 +155,7 @@ class Endpoint:
     ) -> "Endpoint":
         """Check the options and fill in the URLs not given (see `derive_urls`)."""
         check_url(url)
-        graph = graph or DEFAULT_GRAPH
+        graph = graph or iris.GRAPH
         check_graph(graph)
         if update_url:
             check_url(update_url, "--update-url")
@@ -534,22 +535,70 @@ def add_prefixes(text: str, prefixes: dict[str, str] | None) -> str:
     return head + text
 
 
-class RemoteEngine:
-    """A `QueryEngine` that runs queries on a SPARQL 1.1 server, over the catalogue's named graph."""
+def drop_unbound_parameters(text: str) -> str:
+    """Remove the `VALUES ?name { UNDEF }` blocks left unbound (each is a no-op in SPARQL).
+
+    Virtuoso 7.2 loses rows or never answers when such a block sits in a subquery beside
+    OPTIONALs or a property path (measured with transparency-score.rq).
+    """
+    while True:
+        blocks = sparql.values_blocks(text)
+        if not blocks:
+            return text
+        start, end = max(blocks.values())
+        text = text[:start] + "\n" * text.count("\n", start, end) + text[end:]
+
+
+# One look-up for a slug, instead of reading the graph: IRIs in subject or object position,
+# under the id/ or vocab/ namespaces, ending in /SLUG.
+_SLUG_QUERY = """SELECT DISTINCT ?iri WHERE {
+  VALUES ?suffix { UNDEF }
+  { ?iri ?p ?o } UNION { ?s ?p ?iri }
+  FILTER(isIRI(?iri) && STRENDS(STR(?iri), ?suffix)
+         && (STRSTARTS(STR(?iri), STR(?id)) || STRSTARTS(STR(?iri), STR(?vocab))))
+  VALUES ?id { UNDEF }
+  VALUES ?vocab { UNDEF }
+}"""
+_CODE_QUERY = """SELECT DISTINCT ?concept WHERE {
+  VALUES ?code { UNDEF }
+  VALUES ?property { UNDEF }
+  ?concept ?property ?value .
+  FILTER(isIRI(?concept) && LCASE(STR(?value)) = ?code)
+}"""
+
+CAPABILITIES = Capabilities(name="remote", long_values=False, locations=False, timeout=False, server="sparql")
+
+
+class RemoteCatalogue:
+    """A `kzgraph.store.Catalogue` on a SPARQL 1.1 server: queries run over the catalogue's named graph."""
+
+    capabilities = CAPABILITIES
 
     def __init__(
         self, endpoint: Endpoint, prefixes: dict[str, str] | None = None, client: Client | None = None
     ) -> None:
         self.endpoint = endpoint
-        self.prefixes = prefixes
+        self.prefixes = dict(iris.PREFIXES) if prefixes is None else prefixes
         self.client = client or Client(endpoint)
 
-    def query(self, text: str) -> Result:
-        text = sparql.drop_unbound_parameters(text)
+    def __repr__(self) -> str:
+        return f"RemoteCatalogue({_shown(self.endpoint.query_url)!r}, graph={self.endpoint.graph!r})"
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        timeout: float | None = None,
+        native_format: str | None = None,
+    ) -> Result:
+        """Send a checked, bound query; ``timeout`` bounds the wait for the answer."""
+        text = drop_unbound_parameters(text)
         op = sparql.query_operation(text) or "SELECT"
         graph_form = op in ("CONSTRUCT", "DESCRIBE")
+        declared = self.prefixes if prefixes is None else {**self.prefixes, **prefixes}
         body = urllib.parse.urlencode(
-            [("query", add_prefixes(text, self.prefixes)), ("default-graph-uri", self.endpoint.graph)]
+            [("query", add_prefixes(text, declared)), ("default-graph-uri", self.endpoint.graph)]
         ).encode("ascii")
         resp = self.client.request(
             "POST",
@@ -557,31 +606,27 @@ class RemoteEngine:
             data=body,
             content_type=FORM,
             accept=GRAPH_ACCEPT if graph_form else RESULTS_JSON,
+            timeout=timeout if timeout and timeout != float("inf") else None,
         )
         where = _shown(self.endpoint.query_url)
         if graph_form:
             return Result("graph", triples=parse_triples(resp.body, resp.content_type, where))
         return parse_results_json(resp.body, resp.content_type, where)
 
-    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:  # noqa: A002
-        """The triples of the graph matching a pattern, as default-graph quads (like `ox.Store`).
-
-        Lets the code that resolves slugs, codes and facets look things up on a server too. The
-        terms are bound as values, never pasted into the query text.
-        """
+    def match(self, subject=None, predicate=None, object=None) -> list[ox.Triple]:  # noqa: A002
+        """The triples of the graph matching a pattern (one SELECT; terms bound, never pasted)."""
         text = (
             "SELECT ?s ?p ?o WHERE { ?s ?p ?o "
             "VALUES ?s { UNDEF } VALUES ?p { UNDEF } VALUES ?o { UNDEF } }"
         )
         bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None}
         result = self.query(sparql.bind_parameters(text, bound) if bound else text)
-        default = ox.DefaultGraph()
         return [
-            ox.Quad(subject or s, predicate or p, object or o, default)  # type: ignore[arg-type]
+            ox.Triple(subject or s, predicate or p, object or o)  # type: ignore[arg-type]
             for s, p, o in result.rows
         ]
 
-    def triple_count(self) -> int:
+    def count(self) -> int:
         """How many triples the catalogue's graph holds on the server."""
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         term = result.rows[0][0] if result.rows else None
@@ -595,6 +640,44 @@ class RemoteEngine:
     def triples(self) -> list[ox.Triple]:
         """Every triple of the catalogue's graph (one CONSTRUCT)."""
         return self.query("CONSTRUCT WHERE { ?s ?p ?o }").triples
+
+    def resolve_slug(self, slug: str) -> list[ox.NamedNode]:
+        """The IRIs under id/ or vocab/ ending in /slug: one query, not the whole graph."""
+        if not sparql.is_slug(slug):
+            return []
+        text = sparql.bind_parameters(_SLUG_QUERY, {
+            "suffix": ox.Literal("/" + slug), "id": ox.NamedNode(iris.ID), "vocab": ox.NamedNode(iris.VOCAB),
+        })
+        result = self.query(text)
+        return sorted({row[0] for row in result.rows if isinstance(row[0], ox.NamedNode)}, key=lambda n: n.value)
+
+    def resolve_code(self, code: str) -> list[ox.NamedNode]:
+        """Concepts whose ISO code or notation is ``code`` (case-insensitive): one query."""
+        wanted = code.strip().lower()
+        if not sparql.is_code(wanted):
+            return []
+        text = sparql.bind_parameters(
+            _CODE_QUERY, {"code": ox.Literal(wanted), "property": list(sparql.CODE_PROPERTIES)}
+        )
+        result = self.query(text)
+        return sorted({row[0] for row in result.rows if isinstance(row[0], ox.NamedNode)}, key=lambda n: n.value)
+
+    def local_copy(self):
+        """The server's graph as an embedded catalogue (no files, so no file:line locations).
+
+        One CONSTRUCT fetches every triple; the count is checked so that a server that cuts long
+        results (Virtuoso's ResultSetMaxRows) cannot make a partial graph look complete.
+        """
+        from kzgraph.store.embedded import from_triples
+
+        copy = from_triples(self.triples())
+        expected = self.count()
+        if copy.count() < expected:
+            raise RuntimeFailure(
+                f"the server at {_shown(self.endpoint.query_url)} sent {copy.count()} of the {expected} triples "
+                f"of <{self.endpoint.graph}>; raise its result-size limit (Virtuoso: ResultSetMaxRows)"
+            )
+        return copy
 
 
 # ---------------------------------------------------------------- reading answers
@@ -674,30 +757,3 @@ def parse_triples(body: bytes, content_type: str, where: str) -> list[ox.Triple]
             f"the server at {where} sent a graph kzgraph cannot read ({media or 'no content type'}): "
             f"{_one_line(str(err))}"
         ) from None
-
-
-def engine(endpoint: Endpoint, prefixes: dict[str, str] | None = None) -> RemoteEngine:
-    """A `RemoteEngine` with the project's prefixes predeclared by default."""
-    return RemoteEngine(endpoint, dict(iris.PREFIXES) if prefixes is None else prefixes)
-
-
-def fetch_catalogue(engine: RemoteEngine):
-    """The server's graph as a `Catalogue` (no files, so no file:line locations), for validation.
-
-    One CONSTRUCT fetches every triple; the count is checked so that a server that cuts long
-    results (Virtuoso's ResultSetMaxRows) cannot make a partial graph look valid.
-    """
-    from kzgraph.loader import Catalogue
-
-    triples = engine.triples()
-    default = ox.DefaultGraph()
-    quads = [ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
-    store = ox.Store()
-    store.bulk_extend(quads)
-    expected = engine.triple_count()
-    if len(store) < expected:
-        raise RuntimeFailure(
-            f"the server at {_shown(engine.endpoint.query_url)} sent {len(store)} of the {expected} triples "
-            f"of <{engine.endpoint.graph}>; raise its result-size limit (Virtuoso: ResultSetMaxRows)"
-        )
-    return Catalogue(store=store, files=[], locations={}, quads=quads, triple_count=len(store))

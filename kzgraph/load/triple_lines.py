@@ -21,7 +21,7 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # the same IRI and string grammar as the loader's subject scan
-from kzgraph.loader import _IRI, _STRING  # noqa: E402
+from kzgraph.load import _IRI, _STRING  # noqa: E402
 
 _WORD = r"(?:\\.|[^\s<>\"'\[\](){},;#\\^])+"
 _TOKEN = re.compile(
@@ -107,7 +107,7 @@ def _unescape(text: str) -> str:
 
 
 def _term_key(m: re.Match, prefixes: dict[str, str], base: str | None) -> str | None:
-    from kzgraph.loader import _pname, _resolve
+    from kzgraph.load import _pname, _resolve
 
     kind = m.lastgroup if m.lastgroup not in ("lang", "dtiri", "dtword") else "string"
     if m["string"] is not None:
@@ -152,7 +152,7 @@ def scan_triple_lines(text: str, base: str | None = None, comments: bool = False
     ``start``/``start_line``/``prefixes``/``one_statement``: scan only the statement that begins at
     offset ``start`` (on line ``start_line``), with the prefixes declared before it.
     """
-    from kzgraph.loader import _resolve
+    from kzgraph.load import _resolve
 
     found = TripleLines()
     notes = found.comments = Comments() if comments else None
@@ -324,6 +324,6 @@ _PREFIX_DIRECTIVE = re.compile(r"(?:@prefix|(?i:prefix))[ \t]+([^\s:]*):[ \t]*(<
 
 def declared_prefixes(text: str, base: str | None = None) -> dict[str, str]:
     """The prefixes a Turtle text declares (the last declaration of a name wins)."""
-    from kzgraph.loader import _resolve
+    from kzgraph.load import _resolve
 
     return {m[1]: _resolve(m[2], base) for m in _PREFIX_DIRECTIVE.finditer(text)}

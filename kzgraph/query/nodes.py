@@ -27,25 +27,28 @@ NODE_QUERY = "node"
 _PREFIXED = re.compile(r"^([A-Za-z][\w.-]*):([^/].*)?$")
 
 
-def _store(target: Any) -> ox.Store:
-    return getattr(target, "store", target)
+def _store(target: Any):
+    """The catalogue (a `kzgraph.store.Catalogue`; a pyoxigraph store becomes one)."""
+    from kzgraph.store import as_catalogue
+
+    return as_catalogue(target)
 
 
 def is_subject(target: Any, iri: str) -> bool:
     """Whether the graph has a statement about ``iri``."""
-    return next(iter(_store(target).quads_for_pattern(ox.NamedNode(iri), None, None)), None) is not None
+    return next(iter(_store(target).match(ox.NamedNode(iri), None, None)), None) is not None
 
 
 def is_entry(target: Any, iri: str) -> bool:
     typ, source = ox.NamedNode(iris.RDF + "type"), ox.NamedNode(iris.KZG + "Source")
-    return next(iter(_store(target).quads_for_pattern(ox.NamedNode(iri), typ, source)), None) is not None
+    return next(iter(_store(target).match(ox.NamedNode(iri), typ, source)), None) is not None
 
 
 def short_name(iri: str) -> str:
     """How to type a node: its slug under id/, else a CURIE, else the IRI."""
     if iri.startswith(iris.ID):
         return iri[len(iris.ID):]
-    from kzgraph.results import compact_iri
+    from kzgraph.query.results import compact_iri
 
     short = compact_iri(iri, iris.PREFIXES)
     return iri if short.startswith("<") else short
@@ -92,7 +95,7 @@ def _concepts_named(target: Any, slug: str) -> list[str]:
         return []
     inscheme = ox.NamedNode(iris.SKOS + "inScheme")
     suffix = "/" + slug
-    return sorted({q.subject.value for q in _store(target).quads_for_pattern(None, inscheme, None)
+    return sorted({q.subject.value for q in _store(target).match(None, inscheme, None)
                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.endswith(suffix)})
 
 
@@ -104,7 +107,7 @@ def _known_slugs(target: Any) -> tuple[dict[str, str], dict[str, str]]:
     first; the other nodes (publications, assessments, gaps, ...) second."""
     main: dict[str, str] = {}
     parts: dict[str, str] = {}
-    for q in _store(target).quads_for_pattern(None, ox.NamedNode(iris.RDF + "type"), None):
+    for q in _store(target).match(None, ox.NamedNode(iris.RDF + "type"), None):
         s = q.subject
         if not isinstance(s, ox.NamedNode):
             continue
@@ -125,7 +128,7 @@ def node_view(target: Any, iri: str, *, labels: str = "en") -> dict[str, Any]:
     property with its ``label`` and ``values`` (``{"iri", "label"}`` or ``{"value", "lang"}``);
     ``namedBy`` lists the statements of other nodes that point to this one.
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
 
     result = facets.run_named(target, NODE_QUERY, {"node": ox.NamedNode(iri)}, labels=labels)
     groups: dict[str, dict[str, dict[str, Any]]] = {"out": {}, "in": {}}

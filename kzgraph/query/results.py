@@ -22,7 +22,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from kzgraph.errors import RuntimeFailure, UsageError
-from kzgraph.sparql import Result, Term
+from kzgraph.query.sparql import Result, Term
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson")
 ASK_FORMATS = ("table", "json", "xml")
@@ -381,28 +381,25 @@ def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[s
 
 
 def write_graph(result: Result, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """CONSTRUCT / DESCRIBE triples as Turtle, N-Triples or JSON-LD, sorted."""
+    """CONSTRUCT / DESCRIBE triples in ``fmt``, by the writers ``kzgraph export`` uses (one ``ttl``).
+
+    The triples are de-duplicated and sorted (`kzgraph.export.prepare`); JSON-LD is compacted with
+    the project's context, as ``export`` writes it. ``prefixes`` is kept for callers; the writers
+    use the project's (`kzgraph.iris.PREFIXES`).
+    """
     if result.kind != "graph":
         allowed = ", ".join(SELECT_FORMATS if result.kind == "select" else ASK_FORMATS)
         raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; for {result.kind.upper()} use one of {allowed}")
-    triples = sorted(set(result.triples), key=_sort_key)
-    if fmt == "nt":
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    prefixes = default_prefixes() if prefixes is None else prefixes
-    used = _used_prefixes(triples, prefixes)
-    if fmt == "ttl":
-        data = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8")
-        # pyoxigraph does not promise an order for @prefix lines: write them sorted
-        body = [ln for ln in data.splitlines(keepends=True) if not ln.startswith("@prefix ")]
-        head = [f"@prefix {p}: <{ns}> .\n" for p, ns in used.items()]
-        if head and body:
-            head.append("\n")
-        return "".join(head + body).encode("utf-8")
+    if fmt not in GRAPH_FORMATS:
+        raise UsageError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+    from kzgraph import export
+
+    context = None
     if fmt == "jsonld":
-        data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=used) or b"[]"
-        doc = json.loads(data)
-        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    raise UsageError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+        from kzgraph.paths import resolve_layout
+
+        context = export.context_for(resolve_layout(None))
+    return export.serialize(export.prepare(result.triples), fmt, context=context)
 
 
 # ---------------------------------------------------------------- dispatch

@@ -31,7 +31,7 @@ from typing import Sequence
 import pyoxigraph as ox
 
 from kzgraph.errors import KzgraphError, RuntimeFailure, UsageError
-from kzgraph.remote import FORM, N_TRIPLES, Client, Endpoint, RemoteEngine, Response, check_graph
+from kzgraph.store.remote import FORM, N_TRIPLES, Client, Endpoint, RemoteCatalogue, Response, check_graph
 
 CHUNK_TRIPLES = 100_000
 TEMP_PREFIX = "urn:kzgraph:push:"
@@ -72,6 +72,26 @@ def _update(client: Client, endpoint: Endpoint, text: str) -> Response:
     assert endpoint.update_url is not None
     body = urllib.parse.urlencode({"update": text}).encode("ascii")
     return client.request("POST", endpoint.update_url, data=body, content_type=FORM)
+
+
+# Virtuoso rolls a transaction back when it waits too long for the locks readers hold at
+# repeatable read (measured on a loaded machine: "SR171: Transaction timed out"); the graph is
+# then unchanged and the replacement can run again.
+_ROLLED_BACK = ("SR171", "40001")
+REPLACE_ATTEMPTS = 3
+
+
+def _replace(client: Client, endpoint: Endpoint, update: str) -> int:
+    """Run the replacement, again when the server says it rolled it back; return the requests sent."""
+    for attempt in range(1, REPLACE_ATTEMPTS + 1):
+        try:
+            _update(client, endpoint, update)
+            return attempt
+        except RuntimeFailure as err:
+            if attempt == REPLACE_ATTEMPTS or not any(code in str(err) for code in _ROLLED_BACK):
+                raise
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
 
 
 def replace_update(temp: ox.NamedNode, target: ox.NamedNode, server: str) -> str:
@@ -130,8 +150,7 @@ def push(
             requests += 1
         moved = True  # from here on the server may have replaced the graph
         update = replace_update(temp, target, server)
-        _update(client, endpoint, update)
-        requests += 1
+        requests += _replace(client, endpoint, update)
     except KzgraphError as err:
         _drop_quietly(client, endpoint, temp)
         if moved:
@@ -145,7 +164,7 @@ def push(
         requests += 1
 
     expected = len(set(triples))
-    found = RemoteEngine(endpoint, client=client).triple_count()
+    found = RemoteCatalogue(endpoint, client=client).count()
     if found != expected:
         raise RuntimeFailure(
             f"the server holds {found} triples in {target} after the push, not the {expected} sent"

@@ -100,7 +100,7 @@ def _parse_tree_names(text: str) -> frozenset[str] | None:
 
 def _keyword_positions(text: str, keyword: str) -> list[int]:
     """Offsets of ``keyword`` as a word in ``text`` (-1: found only once escapes are replaced)."""
-    from kzgraph.sparql import tokenize
+    from kzgraph.query.sparql import tokenize
 
     for round_, spelling in enumerate(_spellings(text)):
         found = [t.start for t in tokenize(spelling) if t.kind == "word" and t.value.upper() == keyword]

@@ -6,15 +6,14 @@ Each profile is ``kzgraph/profiles/{name}.rq``, run by pyoxigraph on the graph b
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
+from kzgraph.formats import PROFILES
 from kzgraph.errors import RuntimeFailure, UsageError
+from kzgraph.paths import PROFILES_DIR
 
-PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
-PROFILES = ("dcat-ap", "schema-org")
 
 
 def query_text(name: str) -> str:

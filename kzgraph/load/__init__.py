@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
 from kzgraph.errors import InputError
 from kzgraph.paths import Layout, display_path
+from kzgraph.store.embedded import EmbeddedCatalogue, FileInfo, Location, node_key  # noqa: F401 - node_key is part of load's API
 
 if TYPE_CHECKING:
     import rdflib
@@ -30,197 +29,20 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
 }
 # Formats whose statements start with their subject, so the Turtle scan can locate subjects.
-_TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 # Formats that can put triples in named graphs (flattened into the default graph on load).
 _DATASET_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD}
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SUFFIX_LIST = ", ".join(RDF_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class Location:
-    """Where a subject is described: a file and a 1-based line."""
-
-    path: Path
-    line: int
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What one loaded file contributed."""
-
-    path: Path
-    format: str
-    triples: int
-    subjects: int
-
-
-@dataclass
-class Catalogue:
-    """The loaded graph: one pyoxigraph store plus where each subject came from.
-
-    The store is for SPARQL; it keeps values, not spellings (Oxigraph stores "01"^^xsd:integer
-    as 1). ``quads`` keeps every triple exactly as written, for conversion and rewriting.
-    ``store`` is None only when loaded with ``store=False`` (export, which needs the quads only).
-    """
-
-    store: ox.Store
-    files: list[Path]
-    # A dict, or (from the parse cache) a mapping read on first use.
-    locations: Mapping[str, Location]
-    duplicates: dict[str, list[Location]] = field(default_factory=dict)
-    file_info: list[FileInfo] = field(default_factory=list)
-    triple_count: int = 0
-    # A list, or (from the parse cache) a sequence read on first use.
-    quads: Sequence[ox.Quad] = field(default_factory=list, repr=False)
-    _graph: "rdflib.Graph | None" = field(default=None, repr=False)
-    # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
-    # holds a blank node.
-    _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
-    # file -> where its triples are written (kzgraph.triple_lines), scanned on first use
-    _triple_lines: dict = field(default_factory=dict, repr=False)
-
-    def triple_location(self, subject: object, predicate: str | None, value: str | None = None) -> Location | None:
-        """Return the line of the triple (subject, predicate, value), else of the subject's first
-        use of the predicate, else where the subject is described (``location_of``).
-
-        ``value`` is in N-Triples syntax (``str()`` of a pyoxigraph term). Turtle-family files
-        only; each file is scanned once, on the first result that needs it.
-        """
-        where = self.location_of(subject)
-        if where is None or predicate is None:
-            return where
-        key = node_key(subject)
-        if key.startswith("_:"):
-            return where  # blank nodes are renamed on load: the line of the statement that holds it
-        places = [where, *[p for p in self.duplicates.get(key, ()) if p.path != where.path]]
-        for place in places:
-            # first the statement that begins on the subject's line (a canonical file has one per
-            # subject), then, if the triple is not there, the whole file
-            line = self._statement_line(place, key, predicate, value)
-            if line is None and not self._one_statement(place.path, key):
-                lines = self._lines_of(place.path)
-                line = lines.line(key, predicate, value) if lines is not None else None
-            if line is not None:
-                return Location(place.path, line)
-        return where
-
-    def _statement_line(self, place: Location, key: str, predicate: str, value: str | None) -> int | None:
-        from kzgraph.triple_lines import declared_prefixes, scan_triple_lines
-
-        cached = self._triple_lines.get((place.path, place.line))
-        if cached is None:
-            text = self._text_of(place.path)
-            if text is None:
-                return None
-            starts = self._triple_lines.get(("starts", place.path))
-            if starts is None:
-                starts = self._triple_lines[("starts", place.path)] = (
-                    [0] + [m.end() for m in re.finditer("\n", text)], declared_prefixes(text, place.path.as_uri()))
-            offsets, prefixes = starts
-            if place.line > len(offsets):
-                return None
-            cached = self._triple_lines[(place.path, place.line)] = scan_triple_lines(
-                text, base=place.path.as_uri(), start=offsets[place.line - 1], start_line=place.line,
-                prefixes=prefixes, one_statement=True)
-        if value is not None:  # the exact triple, or look in the whole file
-            return next((line for k, line in cached._keys((key, predicate)) if k == value), None)
-        return cached.predicates.get((key, predicate))
-
-    def _one_statement(self, path: Path, key: str) -> bool:
-        """Tell whether the subject starts exactly one statement of the file (as in canonical files),
-        so that a fact missing from that statement is missing from the file."""
-        starts = self._triple_lines.get(("starts", path))
-        text = self._text_of(path)
-        if starts is None or text is None:
-            return False
-        forms = [f"<{key}>"] + [f"{name}:{key[len(ns):]}" for name, ns in starts[1].items()
-                                if key.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_\-]+", key[len(ns):])]
-        pattern = re.compile(r"(?m)^[ \t]*(?:" + "|".join(map(re.escape, forms)) + r")(?=[\s;,.])")
-        return len(pattern.findall(text)) == 1
-
-    def _text_of(self, path: Path) -> str | None:
-        texts = self._triple_lines.setdefault("texts", {})
-        if path not in texts:
-            text = None
-            if RDF_SUFFIXES.get(path.suffix.lower()) in _TURTLE_FAMILY:
-                try:
-                    text = path.read_bytes().decode("utf-8-sig")
-                except (OSError, UnicodeDecodeError):
-                    text = None
-            texts[path] = text
-        return texts[path]
-
-    def _lines_of(self, path: Path):
-        if path in self._triple_lines:
-            return self._triple_lines[path]
-        from kzgraph.triple_lines import scan_triple_lines
-
-        text = self._text_of(path)
-        found = scan_triple_lines(text, base=path.as_uri()) if text is not None else None
-        self._triple_lines[path] = found
-        return found
-
-    def location_of(self, node: object) -> Location | None:
-        """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
-        key = node_key(node)
-        seen: set[str] = set()
-        # An anonymous blank node has no line of its own: use the statement that contains it.
-        while key not in self.locations:
-            if not key.startswith("_:") or key in seen:
-                return None
-            seen.add(key)
-            parents = self.store.quads_for_pattern(None, None, ox.BlankNode(key[2:]), None)
-            parent = next(iter(parents), None)
-            if parent is None:
-                return None
-            key = node_key(parent.subject)
-        return self.locations[key]
-
-    def plain_nquads(self) -> bytes | None:
-        """Return every quad as N-Quads text (pyoxigraph's, in no set order), or None when a quad
-        holds a blank node (their labels are the loader's, not canonical).
-
-        From the parse cache this is the cached file itself: no quad object is built.
-        """
-        if self._nquads is not None:
-            return self._nquads()
-        blank = ox.BlankNode
-        if any(type(q.subject) is blank or type(q.object) is blank for q in self.quads):
-            return None
-        return ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
-
-    def rdflib_graph(self) -> "rdflib.Graph":
-        """Return the graph as an rdflib.Graph, converted once and cached."""
-        if self._graph is None:
-            self._graph = to_rdflib(self.quads)
-        return self._graph
-
-
-def node_key(node: object) -> str:
-    """Return the locations key of a node: the IRI, or ``_:id`` for a blank node."""
-    if isinstance(node, str):
-        # rdflib's URIRef is a str; its BNode is too, so check that first.
-        if type(node).__name__ == "BNode":
-            return "_:" + str(node)
-        return str(node)
-    if isinstance(node, ox.BlankNode):
-        return "_:" + node.value
-    if isinstance(node, ox.NamedNode):
-        return node.value
-    raise TypeError(f"not a subject: {node!r}")
-
-
 def load_catalogue(
     layout: Layout, extra: Sequence[str | Path] = (), include_axioms: bool = False, store: bool = True
-) -> Catalogue:
+) -> EmbeddedCatalogue:
     """Load the ontology, vocabularies and data of ``layout``, plus any extra files or folders.
 
     ``store=False``: the caller needs only the quads; a catalogue from the parse cache then comes
-    without a store (``Catalogue.store`` is None), which saves filling one.
+    without a store (``EmbeddedCatalogue.store`` is None), which saves filling one.
     """
     files = layout.graph_files()
     if include_axioms:
@@ -230,12 +52,12 @@ def load_catalogue(
     return _load(files, store=store)
 
 
-def load_files(paths: Iterable[str | Path]) -> Catalogue:
+def load_files(paths: Iterable[str | Path]) -> EmbeddedCatalogue:
     """Load the given files and folders (folders are walked for RDF files)."""
     return _load(expand_inputs(paths))
 
 
-def load_shapes(layout: Layout) -> Catalogue:
+def load_shapes(layout: Layout) -> EmbeddedCatalogue:
     """Load the SHACL shapes files of ``layout``."""
     files = layout.shape_files()
     _refuse_links_out_of(layout.root, files, {})
@@ -294,7 +116,7 @@ def _refuse_links_out_of(folder: Path, found: Sequence[Path], real_dirs: dict[st
             )
 
 
-def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
+def _load(paths: Sequence[Path], store: bool = True) -> EmbeddedCatalogue:
     given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
     real_dirs: dict[str, str] = {}
@@ -320,7 +142,7 @@ def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
     return catalogue
 
 
-def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
+def _parse_all(given: Sequence[tuple[Path, Path]]) -> EmbeddedCatalogue:
     store = ox.Store()
     files: list[Path] = []
     locations: dict[str, Location] = {}
@@ -340,7 +162,7 @@ def _parse_all(given: Sequence[tuple[Path, Path]]) -> Catalogue:
                 duplicates.setdefault(key, [locations[key]]).append(here)
         fmt = RDF_SUFFIXES[resolved.suffix.lower()]
         infos.append(FileInfo(resolved, fmt.name, len(quads), subject_count))
-    return Catalogue(
+    return EmbeddedCatalogue(
         store=store,
         files=files,
         locations=locations,
@@ -363,11 +185,11 @@ def _real_path(path: Path, real_dirs: dict[str, str]) -> Path:
     return Path(full)
 
 
-# --- The persistent parse cache (kzgraph/cache.py) ----------------------------------------
+# --- The persistent parse cache (kzgraph/load/cache.py) ----------------------------------------
 
 
 def _cache_key(files: Sequence[Path]) -> str | None:
-    from kzgraph import cache
+    from kzgraph.load import cache
 
     if cache.cache_dir() is None:
         return None
@@ -378,12 +200,12 @@ def _cache_key(files: Sequence[Path]) -> str | None:
     return cache.entry_key(files, digests)
 
 
-def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogue | None:
+def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> EmbeddedCatalogue | None:
     """Return the cached catalogue for ``key``, or None (never a partial or stale one).
 
     ``store=False``: leave the store out (None); the quads are still read on first use.
     """
-    from kzgraph import cache
+    from kzgraph.load import cache
 
     entry = cache.lookup(key)
     if entry is None:
@@ -432,7 +254,7 @@ def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogu
         locations_file.seek(0)
         return json.load(locations_file)
 
-    return Catalogue(
+    return EmbeddedCatalogue(
         store=oxstore,  # type: ignore[arg-type]
         files=list(files),
         locations=cache.LazyLocations(read_locations, lambda i, line: Location(files[i], line)),
@@ -444,8 +266,8 @@ def _from_cache(key: str, files: Sequence[Path], store: bool = True) -> Catalogu
     )
 
 
-def _to_cache(key: str, catalogue: Catalogue) -> None:
-    from kzgraph import cache
+def _to_cache(key: str, catalogue: EmbeddedCatalogue) -> None:
+    from kzgraph.load import cache
 
     index = {path: i for i, path in enumerate(catalogue.files)}
     meta = {
@@ -493,7 +315,7 @@ def _parse_file_at(path: Path, index: int) -> tuple[list[ox.Quad], dict[str, int
         raise InputError(f"cannot parse: {err}", where) from None
 
     quads, bnode_ids, subjects = _flatten(parsed, index, datasets=fmt in _DATASET_FORMATS)
-    if fmt in _TURTLE_FAMILY:
+    if fmt in TURTLE_FAMILY:
         found = scan_turtle_subjects(text, base=path.as_uri())
     else:
         found = {}

@@ -2,7 +2,7 @@
 
 The data graph is the ontology + vocabularies + data (+ extra files) as loaded, optionally closed
 under RDFS or OWL 2 RL by ``kzgraph.reason.closure`` first. The shapes run on kzgraph's own
-SHACL engine (``kzgraph.shacl_engine``: SHACL Core and SHACL-SPARQL on pyoxigraph); shapes that
+SHACL engine (``kzgraph.validate.engine``: SHACL Core and SHACL-SPARQL on pyoxigraph); shapes that
 use a feature it does not implement run on pyshacl (with ``inference="none"``) instead, and
 ``KZGRAPH_SHACL=pyshacl`` forces pyshacl. Both give the same report (tested on every fixture).
 Every result carries where its focus node is described (file and line).
@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Iterable
 
 from kzgraph import iris
 from kzgraph.errors import InputError, one_line
-from kzgraph.loader import Location
+from kzgraph.load import Location
+from kzgraph.paths import CHECKS_DIR
 
 if TYPE_CHECKING:
     import rdflib
 
-    from kzgraph.loader import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue as Catalogue
 
 SH = iris.SH
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 SEVERITIES = (VIOLATION, WARNING, INFO)
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 CHECKS_NS = "https://w3id.org/kzgraph/checks#"
 SPARQL_COMPONENT = SH + "SPARQLConstraintComponent"
 ONE_FILE_CHECK = CHECKS_NS + "one-file-per-subject"
@@ -154,7 +154,7 @@ def validate(
     """Validate ``catalogue`` against ``shapes``; return every result with its file and line.
 
     Besides the shapes: the SPARQL checks of ``checks_dir``, subjects described in two files,
-    unknown terms (``kzgraph.terms``) and, for the files under ``data_dir``, that each describes
+    unknown terms (``kzgraph.validate.terms``) and, for the files under ``data_dir``, that each describes
     ``id:`` + its file name.
 
     ``engine`` is "native" (kzgraph's SHACL engine, falling back to pyshacl for shapes it does
@@ -168,15 +168,15 @@ def validate(
     store = catalogue.store
     triples: object = catalogue.quads
     if infer:
-        from kzgraph.loader import from_rdflib
-        from kzgraph.reason import closure
+        from kzgraph import reason
 
-        data_graph = closure(catalogue.rdflib_graph(), infer, axioms=axioms)
-        triples = list(from_rdflib(data_graph))
-        store = _to_store(triples)
+        inferred = reason.infer(catalogue, infer, axioms=axioms)
+        data_graph = inferred.rdflib_graph()
+        triples = inferred.quads
+        store = inferred.oxigraph()
     shapes_index = None
     if engine == "native":
-        from kzgraph import shacl_engine
+        from kzgraph.validate import engine as shacl_engine
 
         try:
             raw, shapes_index = _run_native(triples, store, shapes)
@@ -192,10 +192,11 @@ def validate(
             data_graph = catalogue.rdflib_graph()
         report_graph = _run_pyshacl(data_graph, shapes, store)
         results = [_result(report_graph, node, catalogue) for node in _result_nodes(report_graph)]
-    from kzgraph import terms
+    from kzgraph.validate import terms
 
     extra = (
         _check_results(store, catalogue, checks_dir)
+        + (_rule_results(store, catalogue) if checks_dir is not None else [])
         + _duplicate_results(catalogue)
         + terms.term_results(catalogue, _shape_triples(shapes))
         + terms.file_subject_results(catalogue, data_dir)
@@ -222,7 +223,7 @@ def _placeholders_once(results: list[Result]) -> list[Result]:
 def _shape_triples(shapes: "Catalogue | rdflib.Graph"):
     if hasattr(shapes, "quads"):
         return shapes.quads
-    from kzgraph.loader import from_rdflib
+    from kzgraph.load import from_rdflib
 
     return list(from_rdflib(shapes))
 
@@ -235,7 +236,7 @@ def _simple_path(path: str | None) -> str | None:
 
 
 def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
-    from kzgraph.shacl_engine import Engine, Index
+    from kzgraph.validate.engine import Engine, Index
 
     shape_triples = _shape_triples(shapes)
     shapes_index = Index(shape_triples)
@@ -246,7 +247,7 @@ def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
 def _native_result(raw, catalogue: "Catalogue") -> Result:
     import pyoxigraph as ox
 
-    from kzgraph.loader import node_key
+    from kzgraph.load import node_key
 
     english = [m for m in raw.messages if m.language in ("en", None, "")]
     chosen = (english or raw.messages or [None])[0]
@@ -480,8 +481,8 @@ def _path_text(graph: "rdflib.Graph", path) -> str:
     """
     from rdflib import BNode
 
-    from kzgraph.loader import from_rdflib
-    from kzgraph.shacl_engine import Index, ShapesError, compile_path
+    from kzgraph.load import from_rdflib
+    from kzgraph.validate.engine import Index, ShapesError, compile_path
 
     if not isinstance(path, BNode):
         return str(path)
@@ -507,6 +508,47 @@ def _path_text(graph: "rdflib.Graph", path) -> str:
 # ---------------------------------------------------------------- checks that are not SHACL
 
 
+# Rules written once, as a named query, and checked by validate: every row is a violation.
+# named query -> the local name of its check IRI (CHECKS_NS)
+RULE_CHECKS: dict[str, str] = {"entry-status-consistency": "entry-status"}
+
+
+def _status(term) -> str:
+    return "status:" + term.value.rsplit("/", 1)[-1] if term is not None else "none"
+
+
+def _rule_results(store, catalogue: "Catalogue") -> list[Result]:
+    """The named queries of `RULE_CHECKS`, run as checks (the entry-level status rule)."""
+    import pyoxigraph as ox
+
+    from kzgraph.load import node_key
+    from kzgraph.query import named
+
+    results: list[Result] = []
+    for name, local in RULE_CHECKS.items():
+        rows = store.query(named.get_named(name).text)
+        for row in rows:
+            this = row["entryAssessment"] or row["entry"]
+            aspect = row["aspect"]
+            stated, expected, parts = row["entryStatus"], row["expectedStatus"], row["parts"]
+            if stated is None:
+                message = (f"The entry states no {aspect.value.rsplit('#', 1)[-1]}; following the statuses of its "
+                           f"{parts.value} assessed part(s) it should be {_status(expected)}")
+            else:
+                message = (f"The entry-level status should be {_status(expected)}, following the statuses of its "
+                           f"{parts.value} assessed part(s)")
+            message += (": available only if every part is available, not-available or unclear if every part is, "
+                        "otherwise partial; correct the entry's assessment or the parts'.")
+            focus = node_key(this)
+            value = str(stated) if stated is not None else None
+            results.append(Result(
+                severity=VIOLATION, focus=focus, path=aspect.value if isinstance(aspect, ox.NamedNode) else None,
+                value=value, message=message, source_shape=CHECKS_NS + local, constraint=SPARQL_COMPONENT,
+                location=catalogue.triple_location(focus, aspect.value, value),
+            ))
+    return results
+
+
 def check_files(checks_dir: Path | None = CHECKS_DIR) -> list[Path]:
     """Return the SPARQL quality checks (``*-violation.rq``: any row fails), sorted."""
     if checks_dir is None or not checks_dir.is_dir():
@@ -522,7 +564,7 @@ def guard_shapes_sparql(shapes: "Catalogue | rdflib.Graph") -> None:
 
     Both engines would act on them: Oxigraph and rdflib send SERVICE requests, rdflib reads FROM IRIs.
     """
-    from kzgraph import sparql_guard
+    from kzgraph.query import guard as sparql_guard
 
     if hasattr(shapes, "quads"):
         texts = [(q.subject, q.object.value) for q in shapes.quads
@@ -549,9 +591,9 @@ def _shape_where(shapes, node) -> str:
 def _check_results(store, catalogue: "Catalogue", checks_dir: Path | None) -> list[Result]:
     import pyoxigraph as ox
 
-    from kzgraph import sparql_guard
+    from kzgraph.query import guard as sparql_guard
 
-    from kzgraph.loader import node_key
+    from kzgraph.load import node_key
 
     results: list[Result] = []
     for path in check_files(checks_dir):
@@ -637,15 +679,6 @@ def _resolve_sparql_targets(shapes: "rdflib.Graph", store) -> "rdflib.Graph":
     return resolved
 
 
-def _to_store(triples):
-    """Return an Oxigraph store holding ``triples`` (pyoxigraph triples; used after inference)."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return store
-
-
 def _header(path: Path, name: str) -> str | None:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -705,7 +738,7 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
     from rdflib.namespace import RDF
     from rdflib.util import from_n3
 
-    from kzgraph.loader import to_rdflib_term
+    from kzgraph.load import to_rdflib_term
 
     sh = lambda name: URIRef(SH + name)  # noqa: E731
     report = next(iter(graph.subjects(RDF.type, sh("ValidationReport"))), None)
@@ -751,7 +784,7 @@ def _add_to_report(graph: "rdflib.Graph", results: Iterable[Result], shapes_inde
 
 def _copy_description(graph: "rdflib.Graph", node, index) -> None:
     """Copy what the shapes graph says about a blank node (a complex path), recursively."""
-    from kzgraph.loader import to_rdflib_term
+    from kzgraph.load import to_rdflib_term
 
     if index is None or type(node).__name__ != "BlankNode":
         return
