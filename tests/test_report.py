@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kzgraph import facets, iris, report
+from kzgraph import iris, report
+from kzgraph.query import facets
 from kzgraph.cli import main
 from kzgraph.report import data as report_data
 from kzgraph.report.model import CHART_QUERIES
@@ -25,7 +26,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def catalogue(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     return load_catalogue(layout)
 

@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 import pyoxigraph as ox
 
-from kzgraph import __version__, facets, iris, results
+from kzgraph import __version__, iris
+from kzgraph.query import facets, results
 from kzgraph.i18n import gettext_for
 from kzgraph.report.model import CHART_QUERIES, Chart, Report, Table
 
