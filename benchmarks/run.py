@@ -351,6 +351,13 @@ def build_cases(root: Path, scale: float, work: Path, recorded: dict, jena: str 
                  peers + ["reasonable", str(files_list), str(out / "reasonable.txt")] if _has("reasonable") else None,
                  "reasonable (OWL 2 RL)", infer_target, heavy=True)
         )
+
+    # the coverage-gap report: seven charts, SVG + PNG + CSV + HTML + Markdown (no peer)
+    report_target = "kz<=5s" if scale == 1 else ("completes" if scale == 100 else "info")
+    cases.append(
+        Case("report", "report", KZ + ["report"] + r + ["-o", str(out / "report")], None, "(none)", report_target,
+             heavy=True)
+    )
     return cases
 
 
