@@ -256,6 +256,16 @@ def test_sample_pages_work_from_file_urls(site, site_dir, page):
         page.goto(file.as_uri(), wait_until="load")
         problems += [f"{rel or '(home)'} from file://: {p}" for p in page.watch.take()]
     assert problems == [], "\n".join(problems[:40])
+    # filters and search need no server either
+    page.goto((site_dir / "kk" / "index.html").as_uri(), wait_until="load")
+    page.wait_for_selector("html[data-finder=ready]", timeout=10_000)
+    page.check("input#facet-language-kk")
+    page.fill("input#search", "ЗОРЛЫҚ")
+    page.wait_for_function("document.querySelector('ol#results').dataset.shown !== '47'")
+    shown = page.eval_on_selector_all("ol#results > li.entry", "els => els.filter(e => !e.hidden).map(e => e.dataset.slug)")
+    # the review: of the violence sources, PaperLab and Aiman Umarova's Law School are in Kazakh
+    assert set(shown) == {"paperlab", "aiman-umarova-law-school"}, shown
+    assert page.watch.take() == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
