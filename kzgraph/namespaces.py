@@ -55,6 +55,15 @@ class KZG(DefinedNamespace):
     genderDisaggregation: URIRef
     hostedBy: URIRef
     indicatorCount: URIRef
+    Translation: URIRef
+    flagKind: URIRef
+    recordedValue: URIRef
+    sourceText: URIRef
+    translationStatus: URIRef
+    audience: URIRef
+    focusGroup: URIRef
+    statesSampleSize: URIRef
+    genderPublicationCount: URIRef
     iso31661alpha2: URIRef
     iso31661alpha3: URIRef
     iso6391: URIRef
