@@ -362,39 +362,70 @@ def score_element_label(vocab: Vocabularies, column: str, lang: str) -> str:
 # ---------------------------------------------------------------- sources
 
 
+# the `sources` query's parameter for each facet that takes vocabulary values
+FACET_PARAMS = (
+    ("language", "language", "language"),
+    ("topic", "topic", "topic"),
+    ("type", "type", "orgType"),
+    ("section", "section", "section"),
+    ("methodology", "methodology", "methodology"),
+    ("data-format", "data_format", "dataFormat"),
+    ("country", "country", "coverage"),
+)
+
+def facet_values(given: "str | Iterable[str] | None") -> list[str]:
+    """What a user gave for one facet, as a list: repeated options and comma lists (``csv,spss``)."""
+    if given is None:
+        return []
+    items = [given] if isinstance(given, str) else list(given)
+    out: list[str] = []
+    for item in items:
+        parts = [part.strip() for part in item.split(",") if part.strip()]
+        if not parts:
+            raise UsageError(f"empty value {item!r}: give a value or leave the option out")
+        out += [part for part in parts if part not in out]
+    return out
+
+
 @dataclass
 class Filters:
-    """What the user asked `kzgraph sources` for, as typed (validated by `bindings`)."""
+    """What the user asked `kzgraph sources` for, as typed (validated by `bindings`).
 
-    language: str | None = None
+    A facet takes one value, a comma list (``"csv,spss"``) or several (``["kk", "ru"]``):
+    an entry matches ANY value of a facet (OR) and EVERY facet given (AND), as faceted
+    search does.
+    """
+
+    language: Any = None
     primary_only: bool = False
-    topic: str | None = None
-    type: str | None = None
-    section: str | None = None
-    methodology: str | None = None
-    data_format: str | None = None
-    country: str | None = None
+    topic: Any = None
+    type: Any = None
+    section: Any = None
+    methodology: Any = None
+    data_format: Any = None
+    country: Any = None
     founded_after: int | None = None
     founded_before: int | None = None
     active: bool = False
     search: str | None = None
 
-    def bindings(self, vocab: Vocabularies) -> dict[str, sparql.Term]:
-        """Validated terms for the `sources` query's parameters (UsageError on unknown values)."""
-        b: dict[str, sparql.Term] = {}
-        for facet, value, param in (
-            ("language", self.language, "language"),
-            ("topic", self.topic, "topic"),
-            ("type", self.type, "orgType"),
-            ("section", self.section, "section"),
-            ("methodology", self.methodology, "methodology"),
-            ("data-format", self.data_format, "dataFormat"),
-            ("country", self.country, "coverage"),
-        ):
-            if value is not None:
-                b[param] = ox.NamedNode(vocab.resolve(facet, value).iri)
+    def bindings(self, vocab: Vocabularies) -> dict[str, sparql.Term | list[sparql.Term]]:
+        """Validated terms for the `sources` query's parameters (UsageError on unknown values).
+
+        A facet with several values binds its parameter to the list: ``VALUES ?topic { t1 t2 }``.
+        """
+        b: dict[str, sparql.Term | list[sparql.Term]] = {}
+        for facet, attr, param in FACET_PARAMS:
+            wanted = facet_values(getattr(self, attr))
+            if wanted:
+                terms: list[sparql.Term] = []
+                for value in wanted:
+                    term = ox.NamedNode(vocab.resolve(facet, value).iri)
+                    if term not in terms:
+                        terms.append(term)
+                b[param] = terms if len(terms) > 1 else terms[0]
         if self.primary_only:
-            if self.language is None:
+            if not facet_values(self.language):
                 raise UsageError("--primary-only needs --language")
             b["primaryOnly"] = bool_lit(True)
         if self.founded_after is not None:
@@ -426,6 +457,7 @@ class SourceRow:
     methodology: str | None  # status concept IRI (None: not stated)
     founded: int | None
     dissolved: int | None
+    link: str | None = None  # the homepage, else the landing page
     score: Score | None = None
 
     @property
@@ -451,7 +483,7 @@ def find_sources(
     labels: str = "en",
     queries_dir: Path | None = None,
 ) -> list[SourceRow]:
-    """Entries matching every given filter (validated first), unsorted."""
+    """Entries matching every given facet (any of its values) and filter, unsorted."""
     bindings = filters.bindings(vocab)
     result = run_named(target, SOURCES_QUERY, bindings, labels=labels, queries_dir=queries_dir)
     out: list[SourceRow] = []
@@ -473,6 +505,7 @@ def find_sources(
                 methodology=literal_value(row.get("status")),
                 founded=year_of(literal_value(row.get("founded"))),
                 dissolved=year_of(literal_value(row.get("dissolved"))),
+                link=literal_value(row.get("homepage")),
             )
         )
     return out

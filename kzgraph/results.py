@@ -79,22 +79,27 @@ def _cell(text: str) -> str:
     return text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
 
 
-def write_table(result: Result, prefixes: dict[str, str] | None = None) -> bytes:
-    """An aligned text table (SELECT) or true/false (ASK)."""
+def write_table(
+    result: Result, prefixes: dict[str, str] | None = None, width: int | None = None, keep: tuple[str, ...] = ()
+) -> bytes:
+    """An aligned text table (SELECT) or true/false (ASK); fitted to ``width`` when given.
+
+    Fitted, columns of IRIs stay on one line cut with ``…``; text wraps (`kzgraph.tables`).
+    """
     if result.kind == "ask":
         return b"true\n" if result.boolean else b"false\n"
     _require_select(result, "table")
+    from kzgraph.tables import text_table
+
     prefixes = default_prefixes() if prefixes is None else prefixes
     header = list(result.variables)
     body = [[_cell(compact_term(t, prefixes)) for t in row] for row in result.rows]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    out = [line(header), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in body)
-    return ("\n".join(out) + "\n").encode("utf-8")
+    iri_columns = [
+        v for i, v in enumerate(header)
+        if any(isinstance(row[i], ox.NamedNode) for row in result.rows)
+        and not any(isinstance(row[i], ox.Literal) for row in result.rows)
+    ]
+    return text_table(header, body, width, shorten=[c for c in iri_columns if c not in keep], keep=keep).encode("utf-8")
 
 
 # ---------------------------------------------------------------- CSV / TSV
@@ -353,8 +358,10 @@ def default_format(result: Result) -> str:
     return "ttl" if result.kind == "graph" else "table"
 
 
-def render(result: Result, fmt: str | None = None, prefixes: dict[str, str] | None = None) -> bytes:
-    """Write a result in the named format (None picks the default for its kind)."""
+def render(
+    result: Result, fmt: str | None = None, prefixes: dict[str, str] | None = None, width: int | None = None
+) -> bytes:
+    """Write a result in the named format (None picks the default for its kind); a table fits ``width``."""
     fmt = fmt or default_format(result)
     if fmt in GRAPH_FORMATS:
         return write_graph(result, fmt, prefixes)
@@ -366,7 +373,7 @@ def render(result: Result, fmt: str | None = None, prefixes: dict[str, str] | No
     if result.native is not None and fmt != result.native_format:
         raise RuntimeFailure(f"internal: rows were written as {result.native_format}, not {fmt}")
     if fmt == "table":
-        return write_table(result, prefixes)
+        return write_table(result, prefixes, width)
     if fmt in _WRITERS:
         return _WRITERS[fmt](result)
     raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(SELECT_FORMATS + GRAPH_FORMATS)}")

@@ -158,6 +158,7 @@ def validate(
     engine = engine or os.environ.get("KZGRAPH_SHACL") or "native"
     if engine not in ("native", "pyshacl"):
         raise InputError(f"unknown SHACL engine {engine!r} (KZGRAPH_SHACL); use native or pyshacl")
+    guard_shapes_sparql(shapes)
     data_graph = None
     store = catalogue.store
     triples: object = catalogue.quads
@@ -475,8 +476,42 @@ def check_files(checks_dir: Path | None = CHECKS_DIR) -> list[Path]:
     return sorted(checks_dir.glob("*-violation.rq"))
 
 
+SPARQL_TEXT_PREDICATES = tuple(iris.SH + name for name in ("select", "ask", "construct", "update"))
+
+
+def guard_shapes_sparql(shapes: "Catalogue | rdflib.Graph") -> None:
+    """Refuse shapes whose SPARQL (constraints, targets, ...) has SERVICE or FROM, before any engine runs.
+
+    Both engines would act on them: Oxigraph and rdflib send SERVICE requests, rdflib reads FROM IRIs.
+    """
+    from kzgraph import sparql_guard
+
+    if hasattr(shapes, "quads"):
+        texts = [(q.subject, q.object.value) for q in shapes.quads
+                 if q.predicate.value in SPARQL_TEXT_PREDICATES and hasattr(q.object, "datatype")]
+    else:
+        from rdflib import Literal, URIRef
+
+        texts = [(s, str(o)) for p in SPARQL_TEXT_PREDICATES for s, o in shapes.subject_objects(URIRef(p))
+                 if isinstance(o, Literal)]
+    for node, text in texts:
+        where = _shape_where(shapes, node)
+        try:
+            sparql_guard.check(text, allow_from=False, what=f"the SPARQL of shape {where}")
+        except sparql_guard.Refused as err:
+            raise InputError(f"the SHACL shapes are refused: {err}") from None
+
+
+def _shape_where(shapes, node) -> str:
+    location = shapes.location_of(node) if hasattr(shapes, "location_of") else None
+    name = getattr(node, "value", None) or str(node)
+    return f"{name} ({location.path}:{location.line})" if location is not None else name
+
+
 def _check_results(store, catalogue: "Catalogue", checks_dir: Path | None) -> list[Result]:
     import pyoxigraph as ox
+
+    from kzgraph import sparql_guard
 
     from kzgraph.loader import node_key
 
@@ -485,8 +520,10 @@ def _check_results(store, catalogue: "Catalogue", checks_dir: Path | None) -> li
         title = _header(path, "title") or path.stem
         check_iri = CHECKS_NS + path.stem.removesuffix("-violation")
         try:
-            rows = list(store.query(path.read_text(encoding="utf-8")))
-        except (SyntaxError, ValueError, OSError) as err:
+            text = path.read_text(encoding="utf-8")
+            sparql_guard.check(text, allow_from=False, what=f"check {path.name}")
+            rows = list(store.query(text))
+        except (SyntaxError, ValueError, OSError, sparql_guard.Refused) as err:
             raise InputError(f"check {path.name} does not run: {_one_line(err)}") from None
         for row in rows:
             this = row["this"]

@@ -24,7 +24,7 @@ from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
-from kzgraph import iris
+from kzgraph import iris, sparql_guard
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -165,14 +165,7 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
         raise InputError(
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
-    if not allow_service:
-        for tok in tokens:
-            if tok.kind == "word" and tok.value.upper() == "SERVICE":
-                line, col = _line_col(text, tok.start)
-                raise UsageError(
-                    f"SERVICE (federated query) at {line}:{col} is refused: it would fetch "
-                    "from the network; pass --allow-service to permit it"
-                )
+    sparql_guard.check(text, allow_service=allow_service)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

@@ -38,3 +38,9 @@ def layout():
 def good_root() -> Path:
     """Return the root of a small, valid graph layout used by loader and CLI tests."""
     return GOOD_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _plain_width(monkeypatch):
+    """Tests see output as a pipe does: no $COLUMNS from the shell that runs them."""
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -114,7 +114,7 @@ def test_table_columns(runner):
     result = runner.invoke(main, ["sources", "--language", "kk", "--section", "local-ngos", "--methodology", "partial"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["slug", "name", "item", "type", "languages", "methodology", "score"]
+    assert lines[0].split() == ["slug", "name", "item", "type", "languages", "methodology", "score", "link"]
     paperlab = next(ln for ln in lines if ln.startswith("paperlab"))
     assert "2/1" in paperlab and "Think tank" in paperlab and "kk, ru (en)" in paperlab and "Partial" in paperlab
     feminita = next(ln for ln in lines if ln.startswith("feminita"))
@@ -137,6 +137,7 @@ def test_json(runner):
     assert entry["methodology"] == "available"
     assert entry["item"] == "7" and entry["sectionNumber"] == "1"
     assert set(entry) >= {"name", "types", "languages", "score", "founded", "dissolved"}
+    assert entry["link"] == "https://ca-barometer.org/"
 
 
 def test_json_languages_split_primary_and_occasional(runner):
@@ -151,7 +152,12 @@ def test_csv_is_rfc4180(runner):
     raw = result.stdout_bytes
     assert raw.count(b"\r\n") == 6
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    assert rows[0] == ["slug", "name", "item", "type", "languages", "methodology", "score"]
+    assert rows[0] == ["slug", "name", "item", "type", "languages", "methodology", "score", "link"]
+    # the link in full: PaperLab's homepage, Spotlight's landing page (1.6 has no homepage of its own)
+    links = {r[0]: r[-1] for r in rows[1:]}
+    assert links["paperlab"] == "https://paperlab.kz/"
+    assert links["spotlight-initiative-central-asia"] == (
+        "https://www.undp.org/kazakhstan/projects/spotlight-initiative-regional-programme-central-asia-and-afghanistan")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, format_option, labels_option, load_from_options, output_option, root_option
+from kzgraph.cli.options import (
+    data_option,
+    display_width,
+    format_option,
+    labels_option,
+    load_from_options,
+    output_option,
+    pager_option,
+    root_option,
+)
 
 FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 
@@ -15,6 +24,7 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 @labels_option
 @format_option(["table", "json", "csv"], "table")
 @output_option
+@pager_option
 @root_option
 @data_option
 def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
@@ -69,4 +79,4 @@ def flags(labels: str, format_: str, output: Path | None, root: Path | None, dat
                 "reason": cells[4],
             }
         )
-    write_output(write_rows(FLAG_COLUMNS, table, format_, doc), output)
+    write_output(write_rows(FLAG_COLUMNS, table, format_, doc, width=display_width(output), keep=("entry",)), output)

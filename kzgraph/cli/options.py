@@ -59,6 +59,30 @@ output_option = click.option(
 )
 
 
+def _no_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["kzgraph.no_pager"] = True
+
+
+pager_option = click.option(
+    "--no-pager",
+    is_flag=True,
+    expose_value=False,
+    callback=_no_pager,
+    help="Print long output at once. (Output longer than the screen goes through a pager, $PAGER "
+    "or less, only when standard output is a terminal.)",
+)
+
+
+def display_width(output: Path | None) -> int | None:
+    """The width to fit tables and text to: $COLUMNS or the terminal's; None for -o FILE or a pipe."""
+    if output is not None:
+        return None
+    from kzgraph.tables import terminal_width
+
+    return terminal_width()
+
+
 def format_option(kind: str | Iterable[str], default: str) -> Callable:
     """Return a ``--format`` option offering the formats of ``kind`` (or the given names)."""
     return click.option(

@@ -6,12 +6,13 @@ import json
 
 import click
 
-from kzgraph.cli.options import format_option, output_option
+from kzgraph.cli.options import display_width, format_option, output_option, pager_option
 
 
 @click.command("queries", short_help="List the named queries with their titles and parameters.")
 @format_option(["table", "json"], "table")
 @output_option
+@pager_option
 def queries(format_: str, output) -> None:
     """List the named queries with their titles, questions and parameters.
 
@@ -53,7 +54,8 @@ def queries(format_: str, output) -> None:
             )
             for q in found
         ]
-        data = results.write_table(Result("select", ["name", "title", "params"], rows), {})
+        data = results.write_table(Result("select", ["name", "title", "params"], rows), {},
+                                   width=display_width(output), keep=("name",))
         if any(p.required for q in found for p in q.params):
             data += b"(* required)\n"
     write_output(data, output)

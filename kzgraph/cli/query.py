@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -11,11 +12,13 @@ import click
 from kzgraph import formats
 from kzgraph.cli.options import (
     data_option,
+    display_width,
     endpoint_option,
     infer_option,
     labels_option,
     make_engine,
     output_option,
+    pager_option,
     root_option,
 )
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
@@ -35,8 +38,9 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }' (repeatable). "
-    "An IRI parameter takes an IRI, prefix:local, or a slug such as 'violence'.",
+    help="Bind a parameter declared as 'VALUES ?NAME { UNDEF }'. An IRI parameter takes an IRI, "
+    "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
+    "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",
 )
 @click.option(
     "--format",
@@ -47,6 +51,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
 )
 @output_option
+@pager_option
 @root_option
 @data_option
 @infer_option
@@ -92,6 +97,7 @@ def query(
       kzgraph query -f my.rq --format csv -o answers.csv
       kzgraph query -n sources-by-topic --param topic=violence --labels ru
       kzgraph query -n founded-in-year --param year=2018 --format json
+      kzgraph query -n sources --param dataFormat=csv,spss
       kzgraph query -n dissolved --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import iris, named, results, sparql
@@ -134,12 +140,20 @@ def query(
     target = _apply_inference(graph, infer, root) if infer else graph
     store = getattr(target, "store", target)
 
-    bindings = {
-        name: sparql.parse_param_value(
-            raw, declared_kinds.get(name, "auto"), store=store, prefixes=iris.PREFIXES, name=name
-        )
-        for name, raw in raw_params.items()
-    }
+    bindings: dict[str, sparql.Term | list[sparql.Term]] = {}
+    for name, values in raw_params.items():
+        kind = declared_kinds.get(name, "auto")
+        if kind == "iri":
+            values = [part.strip() for raw in values
+                      for part in ([raw] if raw.startswith("<") else raw.split(",")) if part.strip()]
+        terms: list[sparql.Term] = []
+        for raw in values:
+            term = sparql.parse_param_value(raw, kind, store=store, prefixes=iris.PREFIXES, name=name)
+            if term not in terms:
+                terms.append(term)
+        if not terms:
+            raise UsageError(f"--param {name}= needs a value")
+        bindings[name] = terms if len(terms) > 1 else terms[0]
     if named.LABELS_PARAM in declared and named.LABELS_PARAM not in bindings:
         bindings[named.LABELS_PARAM] = sparql.parse_param_value(labels, "lang")
 
@@ -170,8 +184,25 @@ def query(
             err.path = source_path or "<query>"
             err.message = re.sub(r" at line \d+, column \d+", "", err.message)
         raise
-    data_out = results.render(result, format_)
+    data_out = results.render(result, format_, width=display_width(output))
     write_output(data_out, output)
+
+
+def _wants_pager(data: bytes) -> bool:
+    """A pager for output taller than the terminal, when standard output is one (not --no-pager)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("kzgraph.no_pager"):
+        return False
+    if os.environ.get("KZGRAPH_NO_PAGER"):
+        return False
+    try:
+        if not (sys.stdout.isatty() and sys.stdin.isatty()):
+            return False
+    except (AttributeError, ValueError):
+        return False
+    import shutil
+
+    return data.count(b"\n") >= shutil.get_terminal_size().lines
 
 
 def _read_query_file(name: str) -> str:
@@ -185,16 +216,15 @@ def _read_query_file(name: str) -> str:
         raise InputError(f"cannot read the query file: {e}", path=name) from None
 
 
-def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _parse_params(params: tuple[str, ...]) -> dict[str, list[str]]:
+    """NAME=VALUE items by name; a name given twice keeps every value, in order."""
+    out: dict[str, list[str]] = {}
     for item in params:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
             raise UsageError(f"--param {item!r}: write it as NAME=VALUE")
-        if name in out:
-            raise UsageError(f"--param {name} is given twice")
-        out[name] = value
+        out.setdefault(name, []).append(value)
     return out
 
 
@@ -216,7 +246,11 @@ def _apply_inference(catalogue, mode: str, root: Path | None):
 
 
 def write_output(data: bytes, output: Path | None) -> None:
+    """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
     if output is None:
+        if _wants_pager(data):
+            click.echo_via_pager(data.decode("utf-8", "replace"))
+            return
         stream = click.get_binary_stream("stdout")
         stream.write(data)
         stream.flush()

@@ -10,7 +10,16 @@ from typing import Any
 
 import click
 
-from kzgraph.cli.options import data_option, format_option, labels_option, load_from_options, output_option, root_option
+from kzgraph.cli.options import (
+    data_option,
+    display_width,
+    format_option,
+    labels_option,
+    load_from_options,
+    output_option,
+    pager_option,
+    root_option,
+)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -444,6 +453,7 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
 @labels_option
 @format_option(["table", "json"], "table")
 @output_option
+@pager_option
 @root_option
 @data_option
 def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
@@ -517,5 +527,8 @@ def show(slug: str, labels: str, format_: str, output: Path | None, root: Path |
                 weight = "" if b["weight"] is None else f"weight {b['weight']:g}"
                 why = (b["status"] or "").replace("-", " ")
                 score_lines.append(f"  {b['label'].ljust(w)}  {val:>4}  {weight:<12}  {why}".rstrip())
-        data_out = render_text(f"{name} ({facets.slug_of(entry.value)})", groups, score_lines).encode("utf-8")
+        from kzgraph.tables import wrap_text
+
+        text = render_text(f"{name} ({facets.slug_of(entry.value)})", groups, score_lines)
+        data_out = wrap_text(text, display_width(output)).encode("utf-8")
     write_output(data_out, output)

@@ -12,19 +12,34 @@ import click
 
 from kzgraph.cli.options import (
     data_option,
+    display_width,
     endpoint_option,
     format_option,
     labels_option,
     make_engine,
     output_option,
+    pager_option,
     root_option,
 )
 
-SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score")
+SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score", "link")
 
 
-def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, json_doc: Any = None) -> bytes:
-    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects)."""
+def write_rows(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    json_doc: Any = None,
+    *,
+    width: int | None = None,
+    shorten: Sequence[str] = (),
+    keep: Sequence[str] = (),
+) -> bytes:
+    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects).
+
+    The table is fitted to ``width`` when given (`kzgraph.tables.text_table`: ``shorten``
+    columns cut with …, ``keep`` columns whole), else plain, one row per line.
+    """
     if fmt == "json":
         doc = json_doc if json_doc is not None else [dict(zip(columns, r)) for r in rows]
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -35,14 +50,10 @@ def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, 
         w.writerow(columns)
         w.writerows(cells)
         return buf.getvalue().encode("utf-8")
+    from kzgraph.tables import text_table
+
     cells = [[c.replace("\n", " ") for c in r] for r in cells]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(columns)]
-
-    def line(parts: Sequence[str]) -> str:
-        return "  ".join(p.ljust(w) for p, w in zip(parts, widths)).rstrip()
-
-    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
 
 
 def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
@@ -54,14 +65,14 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 
 
 @click.command("sources", short_help="List catalogue entries, filtered by language, topic, type, format, ...")
-@click.option("--language", metavar="LANG", help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
+@click.option("--language", metavar="LANG", multiple=True, help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
 @click.option("--primary-only", is_flag=True, help="With --language: leave out entries that have the language only in occasional translations.")
-@click.option("--topic", metavar="TOPIC", help="About this topic or a narrower one: a slug (violence) or a label.")
-@click.option("--type", "org_type", metavar="TYPE", help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
-@click.option("--section", metavar="SECTION", help="Review section: a slug (local-ngos) or its number 1-4.")
-@click.option("--methodology", metavar="STATUS", help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
-@click.option("--data-format", metavar="FORMAT", help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
-@click.option("--country", metavar="COUNTRY", help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
+@click.option("--topic", metavar="TOPIC", multiple=True, help="About this topic or a narrower one: a slug (violence) or a label.")
+@click.option("--type", "org_type", metavar="TYPE", multiple=True, help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
+@click.option("--section", metavar="SECTION", multiple=True, help="Review section: a slug (local-ngos) or its number 1-4.")
+@click.option("--methodology", metavar="STATUS", multiple=True, help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
+@click.option("--data-format", metavar="FORMAT", multiple=True, help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
+@click.option("--country", metavar="COUNTRY", multiple=True, help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
 @click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
 @click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
 @click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")
@@ -70,18 +81,19 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @labels_option
 @format_option(["table", "json", "csv"], "table")
 @output_option
+@pager_option
 @root_option
 @data_option
 @endpoint_option
 def sources(
-    language: str | None,
+    language: tuple[str, ...],
     primary_only: bool,
-    topic: str | None,
-    org_type: str | None,
-    section: str | None,
-    methodology: str | None,
-    data_format: str | None,
-    country: str | None,
+    topic: tuple[str, ...],
+    org_type: tuple[str, ...],
+    section: tuple[str, ...],
+    methodology: tuple[str, ...],
+    data_format: tuple[str, ...],
+    country: tuple[str, ...],
     founded_after: int | None,
     founded_before: int | None,
     active: bool,
@@ -94,17 +106,26 @@ def sources(
     data: tuple[Path, ...],
     endpoint=None,
 ) -> None:
-    """List the catalogue entries that match every filter given.
+    """List the catalogue entries that match the filters given.
 
-    Filters combine with AND. A value that names nothing is refused with the
-    list of valid values. Columns: slug, name, section/item in the review,
-    organization type, languages (primary, occasional in parentheses),
-    entry-level methodology status, transparency score (0-1, see
-    'kzgraph show SLUG' for its breakdown).
+    A filter given twice, or with a comma list, matches ANY of its values (OR);
+    different filters must ALL match (AND), as in faceted search:
+    '--data-format csv --data-format spss' (or '--data-format csv,spss') lists
+    the entries with CSV or SPSS data; adding '--language kk' keeps those of
+    them available in Kazakh. A value that names nothing is refused with the
+    closest valid values ('kzgraph vocab SCHEME' lists them all).
+
+    Columns: slug, name, section/item in the review, organization type,
+    languages (primary, occasional in parentheses), entry-level methodology
+    status, transparency score (0-1, see 'kzgraph show SLUG' for its
+    breakdown), link (the homepage, else the landing page; shortened to fit
+    the terminal in the table, in full in CSV and JSON).
 
     \b
     Example:
       kzgraph sources --topic violence
+      kzgraph sources --data-format csv --data-format spss
+      kzgraph sources --language kk,ru --topic violence
       kzgraph sources --language kk --section local-ngos --methodology partial
       kzgraph sources --country UZB --type independent-media --format csv
       kzgraph sources --founded-after 2018 --founded-before 2018 --sort name
@@ -129,7 +150,7 @@ def sources(
         active=active,
         search=search,
     )
-    if primary_only and language is None:
+    if primary_only and not language:
         raise UsageError("--primary-only needs --language")
     catalogue = make_engine(root, data, endpoint)
     vocab = facets.Vocabularies.load(catalogue)
@@ -156,6 +177,7 @@ def sources(
             languages_cell(r.primary, r.occasional),
             status(r),
             facets.format_score(r.score.score) if r.score else "",
+            r.link or "",
         )
         for r in rows
     ]
@@ -175,7 +197,9 @@ def sources(
                 "founded": r.founded,
                 "dissolved": r.dissolved,
                 "score": float(r.score.score) if r.score and r.score.score is not None else None,
+                "link": r.link,
             }
             for r in rows
         ]
-    write_output(write_rows(SOURCE_COLUMNS, table, format_, doc), output)
+    write_output(write_rows(SOURCE_COLUMNS, table, format_, doc, width=display_width(output),
+                            shorten=("link",), keep=("slug",)), output)

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, format_option, labels_option, load_from_options, output_option, root_option
+from kzgraph.cli.options import (
+    data_option,
+    display_width,
+    format_option,
+    labels_option,
+    load_from_options,
+    output_option,
+    pager_option,
+    root_option,
+)
 
 # dimension names of the stats query, in the order they are printed
 DIMENSIONS = (
@@ -26,6 +35,7 @@ MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", 
 @labels_option
 @format_option(["table", "json"], "table")
 @output_option
+@pager_option
 @root_option
 @data_option
 def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
@@ -86,5 +96,6 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
         for i, item in enumerate(by_dim[dim]):
             label = item["label"] if item["label"] == item["key"] else f"{item['label']} ({item['key']})"
             rows.append((titles.get(dim, dim) if i == 0 else "", label, item["entries"]))
-    text = f"{total} catalogue entries\n\n".encode("utf-8") + write_rows(("dimension", "value", "entries"), rows, "table")
+    text = f"{total} catalogue entries\n\n".encode("utf-8") + write_rows(("dimension", "value", "entries"), rows, "table",
+                                                                            width=display_width(output))
     write_output(text, output)

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, endpoint_option, infer_option, make_engine, output_option, root_option
+from kzgraph.cli.options import (
+    data_option,
+    display_width,
+    endpoint_option,
+    infer_option,
+    make_engine,
+    output_option,
+    pager_option,
+    root_option,
+)
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
@@ -31,6 +40,7 @@ REPORT_FORMATS = ("text", "json", "turtle")
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
 @output_option
+@pager_option
 @endpoint_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
@@ -130,7 +140,15 @@ def validate(
         write_atomically(output, text.encode("utf-8"))
         click.echo(report.summary(), err=True)
     else:
-        click.echo(text, nl=False)
+        from kzgraph.cli.query import write_output
+
+        if format_ not in ("json", "turtle"):
+            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
+            # file:line: at the start of its first line; a pipe gets one result per line
+            from kzgraph.tables import wrap_text
+
+            text = wrap_text(text, display_width(None), indent_after="    ")
+        write_output(text.encode("utf-8"), None)
     code = report.exit_code(strict=strict)
     if code:
         click.get_current_context().exit(code)
