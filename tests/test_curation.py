@@ -203,3 +203,65 @@ def test_dcterms_language_is_materialized_and_primary_stays_distinct(catalogue):
     occasional = {r["s"].value[len(iris.ID):] for r in _select(catalogue, f"""
         PREFIX kzg: <{KZG}> SELECT ?s WHERE {{ ?s a kzg:Source ; kzg:occasionalLanguage <{kaz.value}> }}""")}
     assert occasional == {"soros-foundation-kazakhstan", "feminita", "kazfem"}
+
+
+# ---------------------------------------------------------------- section 4: the entries in Russian and Kazakh
+
+
+def test_every_entry_has_a_russian_and_a_kazakh_description_marked_as_a_draft_translation(catalogue):
+    rows = _select(catalogue, f"""
+        PREFIX kzg: <{KZG}> PREFIX dcterms: <{DCT}> PREFIX rdf: <{iris.RDF}> PREFIX prov: <{PROV}>
+        SELECT ?e ?lang (COUNT(DISTINCT ?d) AS ?texts) (COUNT(DISTINCT ?t) AS ?records) WHERE {{
+          ?e a kzg:Source ; dcterms:description ?d .
+          VALUES ?lang {{ "ru" "kk" }}
+          FILTER(LANG(?d) = ?lang)
+          OPTIONAL {{ ?t a kzg:Translation ; rdf:subject ?e ; rdf:predicate dcterms:description ; rdf:object ?d ;
+                      kzg:translationStatus <{iris.VOCAB}translation-status/draft> ;
+                      prov:wasAttributedTo <{iris.ID}kzgraph-project> }}
+        }} GROUP BY ?e ?lang""")
+    got = {(r["e"].value, r["lang"].value): (int(r["texts"].value), int(r["records"].value)) for r in rows}
+    assert len({e for e, _ in got}) == 47
+    assert set(got.values()) == {(1, 1)}
+
+
+def test_translations_render_the_current_english_text(catalogue):
+    rows = _select(catalogue, f"""
+        PREFIX kzg: <{KZG}> PREFIX rdf: <{iris.RDF}>
+        SELECT ?t WHERE {{ ?t a kzg:Translation ; rdf:subject ?e ; rdf:predicate ?p ; kzg:sourceText ?en
+                          FILTER NOT EXISTS {{ ?e ?p ?en }} }}""")
+    assert rows == []
+
+
+# the review's violence entries: 1.2 (ending violence against women), 1.6 (sexual and gender-based
+# violence), local NGOs 1 (violence against women), 2 (gender-based, sexual, domestic violence,
+# violence against children) and 6 (survivors of gender-based violence)
+VIOLENCE = {"un-women-europe-central-asia", "spotlight-initiative-central-asia", "paperlab",
+            "aiman-umarova-law-school", "svet"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("насилие", VIOLENCE),  # Russian topic labels (Гендерное насилие, Домашнее насилие, ...)
+    ("НАСИЛИЕ", VIOLENCE),  # case-insensitive Cyrillic
+    ("ЗОРЛЫҚ", VIOLENCE),  # Kazakh, upper case with the Kazakh letter Қ
+    ("фэтфоби", {"artyq-emes"}),  # local NGOs 11, in our Russian description
+    ("мұражай", {"women-of-kazakhstan"}),  # local NGOs 12 "online museum", in our Kazakh description
+    ("ӘЙЕЛДЕРГЕ АРНАЛҒАН", {"batyr-jamal", "manshuq", "fempoint"}),  # "for women": media 4, 6; local 7
+])
+def test_sources_search_finds_entries_in_russian_and_kazakh(text, expected):
+    assert sources_search(text) == expected
+
+
+@pytest.mark.parametrize("labels,present,absent", [
+    ("ru", "фэтфобию и фэтшейминг", "studies fatphobia"),
+    ("kk", "фэтфобия мен фэтшеймингті", "studies fatphobia"),
+    ("en", "studies fatphobia", "фэтфоби"),
+])
+def test_show_prints_the_description_in_the_label_language(labels, present, absent):
+    from click.testing import CliRunner
+
+    from kzgraph.cli import main
+
+    result = CliRunner().invoke(main, ["show", "artyq-emes", "--labels", labels])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert present in flat and absent not in flat

@@ -345,7 +345,9 @@ class EntryView:
             ("primary", T("kzg:primaryLanguage")),
             ("only", T("kzg:exclusiveLanguage")),
             ("occasional", T("kzg:occasionalLanguage")),
-            ("other", T("dcterms:language")),
+            # dcterms:language is asserted beside the kzg: language properties (issue 14): only the rest
+            ("other", [t for t in T("dcterms:language")
+                       if t not in T("kzg:primaryLanguage") + T("kzg:exclusiveLanguage") + T("kzg:occasionalLanguage")]),
         ]))
         groups.append(("Topics", [("topics", T("dcat:theme"))]))
         groups.append(("Coverage", [
