@@ -421,6 +421,7 @@ CASES = [
         ("government-of-kyrgyzstan", "kzg:seat"),  # INGOs 11: "the Kyrgyzstani government"
         ("us-government", "kzg:seat"),  # media 13: "US government-funded"
         ("global-gender-gap-report", "http://purl.org/dc/terms/issued"),  # INGOs 5: 2021 in the link only
+        ("spotlight-initiative-central-asia", "http://purl.org/dc/terms/publisher"),  # 1.6: a page on UNDP's site
     }),
 ]
 
