@@ -2,7 +2,9 @@
 
 Layout of a canonical file:
 
-- the file's leading comment block, if any (comments elsewhere are not kept);
+- the file's leading comment block, if any; every other comment is kept above the subject block
+  or the predicate line it belongs to (the one that follows it, or, at the end of a line, the one
+  on that line), and comments after the last statement stay at the end;
 - ``@prefix`` lines for the prefixes of ``kzgraph.iris.PREFIXES`` that the file uses, sorted by name;
 - one block per subject, separated by one blank line: the file's main subject first (the IRI
   ``id:`` + file stem), then the others sorted by IRI; each block is the subject alone on a line,
@@ -71,6 +73,8 @@ class FormatResult:
 
     path: Path
     changed: bool
+    before: str = ""  # the text as it was, when changed
+    after: str = ""  # the canonical text, when changed
 
 
 class Writer:
@@ -134,13 +138,19 @@ def _object_key(node: object, shown: str) -> tuple:
     return (1, node.value, node.language or "", node.datatype.value)
 
 
-def subject_block(subject: str, predicates: list[tuple[str, list[str]]], indent: str = "") -> list[str]:
+def subject_block(subject: str, predicates: list[tuple[str, list[str]]], indent: str = "",
+                  notes: dict[str, list[str]] | None = None) -> list[str]:
     """Return the lines of one subject: ``a`` first, then prefixed names, then full IRIs, each
-    sorted as written; one object per line after the first (objects come already ordered)."""
+    sorted as written; one object per line after the first (objects come already ordered).
+
+    ``notes`` maps a predicate as shown to the comment lines written above it.
+    """
     ordered = sorted(predicates, key=lambda item: (0 if item[0] == "a" else 2 if item[0].startswith("<") else 1, item[0]))
     inner, continuation = indent + INDENT, indent + CONTINUATION
     lines = [indent + subject]
     for index, (shown, objects) in enumerate(ordered):
+        if notes and shown in notes:
+            lines += [inner + note for note in notes[shown]]
         end = " ." if index == len(ordered) - 1 else " ;"
         if len(objects) == 1:
             lines.append(f"{inner}{shown} {objects[0]}{end}")
@@ -151,8 +161,12 @@ def subject_block(subject: str, predicates: list[tuple[str, list[str]]], indent:
     return lines
 
 
-def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = None, header: str = "") -> str:
-    """Return the canonical Turtle text of ``triples`` (IRIs and literals only)."""
+def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = None, header: str = "",
+           comments=None) -> str:
+    """Return the canonical Turtle text of ``triples`` (IRIs and literals only).
+
+    ``comments`` (a ``kzgraph.triple_lines.Comments``) are written where they belong.
+    """
     subjects: dict[str, dict[str, list[object]]] = {}
     for triple in triples:
         objects = subjects.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, [])
@@ -168,8 +182,16 @@ def render(triples: Iterable[ox.Triple | ox.Quad], main_subject: str | None = No
             shown = "a" if predicate == _RDF_TYPE else writer.iri(predicate)
             rendered = sorted((_object_key(o, text), text) for o in objects for text in [writer.term(o)])
             predicates.append((shown, [text for _, text in rendered]))
-        lines = subject_block(writer.iri(subject), predicates)
+        notes = None
+        if comments is not None:
+            notes = {("a" if p == _RDF_TYPE else writer.iri(p)): found
+                     for (s, p), found in comments.before_predicate.items() if s == subject}
+        lines = subject_block(writer.iri(subject), predicates, notes=notes)
+        if comments is not None and subject in comments.before_subject:
+            lines = comments.before_subject[subject] + lines
         blocks.append("\n".join(lines))
+    if comments is not None and comments.end:
+        blocks.append("\n".join(comments.end))
 
     prefixes = "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(writer.used))
     parts = [part for part in (header, prefixes) if part]
@@ -193,7 +215,11 @@ def leading_comments(text: str) -> str:
 
 
 def canonical_text(path: str | Path) -> str:
-    """Parse ``path`` strictly and return its canonical Turtle text; raise InputError if impossible."""
+    """Parse ``path`` strictly and return its canonical Turtle text; raise InputError if impossible.
+
+    Comments are kept (see the module docstring). Data files have no blank nodes, so every
+    comment belongs to a subject or a predicate; one that does not is refused, never dropped.
+    """
     from kzgraph.loader import load_files
 
     path = Path(path)
@@ -222,8 +248,37 @@ def canonical_text(path: str | Path) -> str:
                     where,
                     location.line if location else None,
                 )
+    from kzgraph.triple_lines import scan_triple_lines
+
     text = path.read_text(encoding="utf-8-sig")
-    return render(triples, main_subject=iris.ID + path.stem, header=leading_comments(text))
+    header = leading_comments(text)
+    comments = None
+    if "#" in text:
+        comments = scan_triple_lines(text, base=path.resolve().as_uri(), comments=True,
+                                     skip_lines=_header_end(text, header)).comments
+        if comments.lost:
+            line, note = comments.lost[0]
+            raise InputError(
+                f"fmt would drop the comment {note[:40]!r}: it is inside a node with no IRI; move it "
+                "above the subject or property it is about",
+                where,
+                line,
+            )
+    return render(triples, main_subject=iris.ID + path.stem, header=header, comments=comments)
+
+
+def _header_end(text: str, header: str) -> int:
+    """The line number of the last line of the leading comment block (0 if none)."""
+    if not header:
+        return 0
+    count = header.count("\n")
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("#"):
+            seen += 1
+            if seen == count:
+                return number
+    return 0
 
 
 def turtle_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -253,6 +308,6 @@ def format_file(path: str | Path, check: bool = False) -> FormatResult:
         return FormatResult(path, False)
     if not check:
         write_atomically(path, wanted)
-    return FormatResult(path, True)
+    return FormatResult(path, True, current.decode("utf-8", "replace"), canonical)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pathlib costs ~2 ms at start; annotations only
@@ -61,9 +62,30 @@ class RuntimeFailure(KzgraphError):
     exit_code = 3
 
 
+# Control characters (Unicode category Cc, but for line breaks and tabs) and bidi controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Escape control characters (terminal escapes, bidi overrides) so that text cannot steer a terminal.
+
+    A file name or a value from someone else's checkout reaches messages and tables; ``\\x1b[2J``
+    in it would clear the screen, U+202E would reorder what a reader sees.
+    """
+    return _CONTROL.sub(_escaped, text)
+
+
 def one_line(text: object, limit: int | None = None) -> str:
-    """Collapse a message onto one line (every error is one line on stderr), cut at ``limit``."""
-    flat = " ".join(str(text).split())
+    """Collapse a message onto one line (every error is one line on stderr), cut at ``limit``.
+
+    Control characters are escaped (`printable`).
+    """
+    flat = printable(" ".join(str(text).split()))
     if limit is not None and len(flat) > limit:
         return flat[: limit - 1] + "…"
     return flat

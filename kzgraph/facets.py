@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from kzgraph import iris, named, sparql
 from kzgraph.errors import UsageError
+from kzgraph.suggest import closest, did_you_mean
 
 SCORE_QUERY = "transparency-score"
 SCORE_ENTRY_PARAM = "entry"  # optional parameter of the score query: the entries to score
@@ -85,6 +86,7 @@ class Concept:
     iso6391: str | None = None
     iso_alpha3: str | None = None
     notation: str | None = None
+    broader: list[str] = field(default_factory=list)  # concept IRIs (skos:broader)
 
     @property
     def slug(self) -> str:
@@ -107,18 +109,33 @@ class Facet:
     noun: str  # how error messages call a value, e.g. "topic"
     schemes: tuple[str, ...]  # scheme IRIs
     display: str = "slug"  # "slug" | "iso6391" | "iso3" | "notation"
+    vocab: str = ""  # the scheme `kzgraph vocab` lists its values under
+
+    def vocab_hint(self) -> str:
+        return f"run `kzgraph vocab {self.vocab}` for the list" if self.vocab else ""
 
 
 FACETS: dict[str, Facet] = {
-    "language": Facet("--language", "language", (scheme_iri("language"),), "iso6391"),
-    "topic": Facet("--topic", "topic", (scheme_iri("topic"),)),
-    "type": Facet("--type", "organization type", (scheme_iri("organization-type"),)),
-    "section": Facet("--section", "section", (scheme_iri("review-section"),)),
-    "methodology": Facet("--methodology", "methodology status", (scheme_iri("methodology-status"),)),
+    "language": Facet("--language", "language", (scheme_iri("language"),), "iso6391", "language"),
+    "topic": Facet("--topic", "topic", (scheme_iri("topic"),), vocab="topic"),
+    "type": Facet("--type", "organization type", (scheme_iri("organization-type"),), vocab="organization-type"),
+    "section": Facet("--section", "section", (scheme_iri("review-section"),), vocab="review-section"),
+    "methodology": Facet("--methodology", "methodology status", (scheme_iri("methodology-status"),),
+                         vocab="methodology-status"),
     "data-format": Facet(
-        "--data-format", "data format", (scheme_iri("data-format"), scheme_iri("access-service"))
+        "--data-format", "data format", (scheme_iri("data-format"), scheme_iri("access-service")),
+        vocab="data-format access-service",
     ),
-    "country": Facet("--country", "country or region", (scheme_iri("country"), scheme_iri("region")), "iso3"),
+    "country": Facet("--country", "country or region", (scheme_iri("country"), scheme_iri("region")), "iso3",
+                     "country region"),
+}
+# short names `kzgraph vocab` takes for a scheme: the facets' option names and the IRI prefixes
+SCHEME_ALIASES: dict[str, str] = {
+    "type": "organization-type",
+    "section": "review-section",
+    "methodology": "methodology-status",
+    "format": "data-format",
+    **{prefix: scheme for prefix, scheme in iris.VOCAB_SCHEMES.items() if prefix != scheme},
 }
 
 
@@ -146,6 +163,8 @@ class Vocabularies:
             prop = row["property"].value
             value = row["value"]
             if not isinstance(value, ox.Literal):
+                if prop == iris.SKOS + "broader" and isinstance(value, ox.NamedNode):
+                    c.broader.append(value.value)
                 continue
             if prop == iris.SKOS + "prefLabel":
                 c.labels.setdefault(value.language or "", value.value)
@@ -192,27 +211,28 @@ class Vocabularies:
             exact = [c for c in members if wanted in c.keys()]
         if len(exact) == 1:
             return exact[0]
-        valid = "; ".join(f"{self.key(facet, c)} ({c.label('en')})" for c in members)
+        hint = facet.vocab_hint()
         if len(exact) > 1:
             names = ", ".join(self.key(facet, c) for c in exact)
-            raise UsageError(f"{facet.noun} {raw!r} is ambiguous: it could be {names}; valid: {valid}")
-        hint = self._closest(facet, members, wanted)
-        did = f"did you mean {' or '.join(repr(h) for h in hint)}? " if hint else ""
+            raise UsageError(f"{facet.noun} {raw!r} is ambiguous: it could be {names}; {hint}")
         if not members:
             raise UsageError(f"unknown {facet.noun} {raw!r}: the graph has no {facet.noun} vocabulary")
-        raise UsageError(f"unknown {facet.noun} {raw!r}; {did}valid: {valid}")
+        close = self._closest(facet, members, wanted)
+        if close:
+            raise UsageError(f"unknown {facet.noun} {raw!r}; {did_you_mean(close)}{hint}")
+        if len(members) <= 8:  # a short vocabulary fits on the line
+            listed = ", ".join(self.key(facet, c) for c in members)
+            shows = f"`kzgraph vocab {facet.vocab}` shows their labels" if facet.vocab else ""
+            raise UsageError(f"unknown {facet.noun} {raw!r}; use one of {listed}" + (f" ({shows})" if shows else ""))
+        raise UsageError(f"unknown {facet.noun} {raw!r}; {hint}")
 
     def _closest(self, facet: Facet, members: list[Concept], wanted: str) -> list[str]:
         by_key: dict[str, str] = {}
         for c in members:
-            for k in c.keys():
-                by_key.setdefault(k, self.key(facet, c))
-        close = difflib.get_close_matches(wanted, list(by_key), n=6, cutoff=0.6)
-        out: list[str] = []
-        for k in close:
-            if by_key[k] not in out:
-                out.append(by_key[k])
-        return out[:3]
+            key = self.key(facet, c)
+            for k in sorted(c.keys(), key=lambda k: (k != key.casefold(), k)):
+                by_key.setdefault(k, key)
+        return closest(wanted, by_key, n=3)
 
 
 def _concept_order(c: Concept) -> tuple:

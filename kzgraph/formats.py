@@ -33,6 +33,9 @@ FORMATS: tuple[Format, ...] = (
     Format("csv", RESULTS, (), ".csv", "text/csv"),
     Format("tsv", RESULTS, (), ".tsv", "text/tab-separated-values"),
     Format("json", RESULTS, (), ".json", "application/sparql-results+json"),
+    # rows for people and tools: a Markdown table; one JSON object per row and line
+    Format("markdown", RESULTS, ("md",), ".md", "text/markdown"),
+    Format("ndjson", RESULTS, ("jsonl", "jsonlines"), ".ndjson", "application/x-ndjson"),
     # SPARQL results XML; RDF/XML is "rdfxml" and the two are never confused.
     Format("xml", RESULTS, (), ".xml", "application/sparql-results+xml"),
 )

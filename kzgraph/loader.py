@@ -80,6 +80,89 @@ class Catalogue:
     # (from the parse cache) the quads' N-Quads text, read on first use; None when some quad
     # holds a blank node.
     _nquads: Callable[[], bytes | None] | None = field(default=None, repr=False)
+    # file -> where its triples are written (kzgraph.triple_lines), scanned on first use
+    _triple_lines: dict = field(default_factory=dict, repr=False)
+
+    def triple_location(self, subject: object, predicate: str | None, value: str | None = None) -> Location | None:
+        """Return the line of the triple (subject, predicate, value), else of the subject's first
+        use of the predicate, else where the subject is described (``location_of``).
+
+        ``value`` is in N-Triples syntax (``str()`` of a pyoxigraph term). Turtle-family files
+        only; each file is scanned once, on the first result that needs it.
+        """
+        where = self.location_of(subject)
+        if where is None or predicate is None:
+            return where
+        key = node_key(subject)
+        if key.startswith("_:"):
+            return where  # blank nodes are renamed on load: the line of the statement that holds it
+        places = [where, *[p for p in self.duplicates.get(key, ()) if p.path != where.path]]
+        for place in places:
+            # first the statement that begins on the subject's line (a canonical file has one per
+            # subject), then, if the triple is not there, the whole file
+            line = self._statement_line(place, key, predicate, value)
+            if line is None and not self._one_statement(place.path, key):
+                lines = self._lines_of(place.path)
+                line = lines.line(key, predicate, value) if lines is not None else None
+            if line is not None:
+                return Location(place.path, line)
+        return where
+
+    def _statement_line(self, place: Location, key: str, predicate: str, value: str | None) -> int | None:
+        from kzgraph.triple_lines import declared_prefixes, scan_triple_lines
+
+        cached = self._triple_lines.get((place.path, place.line))
+        if cached is None:
+            text = self._text_of(place.path)
+            if text is None:
+                return None
+            starts = self._triple_lines.get(("starts", place.path))
+            if starts is None:
+                starts = self._triple_lines[("starts", place.path)] = (
+                    [0] + [m.end() for m in re.finditer("\n", text)], declared_prefixes(text, place.path.as_uri()))
+            offsets, prefixes = starts
+            if place.line > len(offsets):
+                return None
+            cached = self._triple_lines[(place.path, place.line)] = scan_triple_lines(
+                text, base=place.path.as_uri(), start=offsets[place.line - 1], start_line=place.line,
+                prefixes=prefixes, one_statement=True)
+        if value is not None:  # the exact triple, or look in the whole file
+            return next((line for k, line in cached._keys((key, predicate)) if k == value), None)
+        return cached.predicates.get((key, predicate))
+
+    def _one_statement(self, path: Path, key: str) -> bool:
+        """Tell whether the subject starts exactly one statement of the file (as in canonical files),
+        so that a fact missing from that statement is missing from the file."""
+        starts = self._triple_lines.get(("starts", path))
+        text = self._text_of(path)
+        if starts is None or text is None:
+            return False
+        forms = [f"<{key}>"] + [f"{name}:{key[len(ns):]}" for name, ns in starts[1].items()
+                                if key.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_\-]+", key[len(ns):])]
+        pattern = re.compile(r"(?m)^[ \t]*(?:" + "|".join(map(re.escape, forms)) + r")(?=[\s;,.])")
+        return len(pattern.findall(text)) == 1
+
+    def _text_of(self, path: Path) -> str | None:
+        texts = self._triple_lines.setdefault("texts", {})
+        if path not in texts:
+            text = None
+            if RDF_SUFFIXES.get(path.suffix.lower()) in _TURTLE_FAMILY:
+                try:
+                    text = path.read_bytes().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    text = None
+            texts[path] = text
+        return texts[path]
+
+    def _lines_of(self, path: Path):
+        if path in self._triple_lines:
+            return self._triple_lines[path]
+        from kzgraph.triple_lines import scan_triple_lines
+
+        text = self._text_of(path)
+        found = scan_triple_lines(text, base=path.as_uri()) if text is not None else None
+        self._triple_lines[path] = found
+        return found
 
     def location_of(self, node: object) -> Location | None:
         """Return where a subject (IRI string, ``_:id``, or RDF term) is described, if known."""
@@ -142,6 +225,7 @@ def load_catalogue(
     files = layout.graph_files()
     if include_axioms:
         files.append(layout.axioms_file)
+    _refuse_links_out_of(layout.root, files, {})
     files += expand_inputs(extra)
     return _load(files, store=store)
 
@@ -153,12 +237,15 @@ def load_files(paths: Iterable[str | Path]) -> Catalogue:
 
 def load_shapes(layout: Layout) -> Catalogue:
     """Load the SHACL shapes files of ``layout``."""
-    return _load(layout.shape_files())
+    files = layout.shape_files()
+    _refuse_links_out_of(layout.root, files, {})
+    return _load(files)
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Return the RDF files named by ``paths``, walking folders in sorted order."""
     files: list[Path] = []
+    real_dirs: dict[str, str] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -171,6 +258,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
                     f"folder holds no RDF files ({_SUFFIX_LIST}); give a folder or file with RDF",
                     display_path(path),
                 )
+            _refuse_links_out_of(path, found, real_dirs)
             files += found
         elif not path.exists():
             raise InputError("no such file or folder; check the path", display_path(path))
@@ -184,12 +272,37 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+# Pseudo-file systems: a link into them is never read as RDF (their bytes are the process's
+# environment, memory maps, devices), whoever made the link.
+_SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/")
+
+
+def _refuse_links_out_of(folder: Path, found: Sequence[Path], real_dirs: dict[str, str]) -> None:
+    """Refuse files of a walked folder that are links (or in linked folders) leading out of it.
+
+    A checkout or a --data folder someone else prepared must not make kzgraph read files
+    elsewhere on the machine; a file given by name is read wherever its link points.
+    """
+    real_folder = os.path.realpath(folder)
+    for path in found:
+        real = os.fspath(_real_path(path, real_dirs))
+        if not real.startswith(real_folder + os.sep):
+            raise InputError(
+                f"is a link to {real}, outside {display_path(folder)}; kzgraph does not follow links out "
+                "of a folder it reads: copy the file in, or name it with --data",
+                display_path(path),
+            )
+
+
 def _load(paths: Sequence[Path], store: bool = True) -> Catalogue:
     given: list[tuple[Path, Path]] = []  # (resolved, as given)
     seen: set[Path] = set()
     real_dirs: dict[str, str] = {}
     for path in paths:
         resolved = _real_path(Path(path), real_dirs)
+        if os.fspath(resolved).startswith(_SYSTEM_DIRS):
+            raise InputError(f"is a link to the system file {resolved}, which is not RDF; kzgraph does not "
+                             "read it", display_path(path))
         # The same file given twice (e.g. --data data/) would look like a duplicate description.
         if resolved in seen:
             continue

@@ -28,12 +28,11 @@ A named query file starts with a header of comment lines, then the query::
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzgraph import paths
+from kzgraph import paths, sparql_guard
 from kzgraph.errors import InputError, UsageError
 from kzgraph.sparql import declared_parameters
 
@@ -193,11 +192,16 @@ def get_named(name: str, directory: Path | None = None) -> NamedQuery:
     if re.fullmatch(r"[A-Za-z0-9_\-.]+", name) and not name.startswith("."):
         path = directory / f"{name.removesuffix('.rq')}.rq"
         if path.is_file():
-            return parse_named(path)
+            query = parse_named(path)
+            if directory == queries_dir():
+                sparql_guard.vouch(query.text)
+            return query
     known = sorted(p.stem for p in directory.glob("*.rq")) if directory.is_dir() else []
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    from kzgraph.suggest import closest, did_you_mean
+
+    close = closest(name, known)
     if close:
-        hint = "did you mean " + " or ".join(close) + "?"
+        hint = did_you_mean(close, quote=False).strip()
     elif known:
         hint = "run 'kzgraph queries' to list them"
     else:

@@ -62,10 +62,14 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
     work = Graph()
     for s, p, o in graph:
         work.add((s, p, hide(o)))
-    axiom_graph = Graph()
+    axiom_triples: set = set()
     if axioms is not None:
-        axiom_graph.parse(axioms, format="turtle")
-        for triple in axiom_graph:
+        # kzgraph's strict loader, not rdflib's parser: its errors name the file and line and never
+        # echo the file's bytes (rdflib quoted them: a symlink to /proc/self/environ leaked secrets)
+        from kzgraph.loader import load_files, to_rdflib
+
+        axiom_triples = set(to_rdflib(load_files([axioms]).quads))
+        for triple in axiom_triples:
             work.add(triple)
     if mode == "owlrl" and engine() == "reasonable":
         _reasonable_closure(work)
@@ -85,7 +89,7 @@ def closure(graph: "Graph", mode: str, axioms: Path | None = None) -> "Graph":
         if s in stand_ins or p in stand_ins:
             continue  # statements about a literal (its datatype, sameAs itself, ...)
         triple = (s, p, stand_ins.get(o, o))
-        if triple in axiom_graph and triple not in graph:
+        if triple in axiom_triples and triple not in graph:
             continue
         if not is_noise(triple):
             result.add(triple)

@@ -1,6 +1,7 @@
 """Writers for query results: a readable table and the W3C result formats.
 
-SELECT: ``table``, ``csv``, ``tsv`` (SPARQL 1.1 Query Results CSV and TSV Formats),
+SELECT: ``table``, ``markdown``, ``ndjson`` (one JSON object per row and line),
+``csv``, ``tsv`` (SPARQL 1.1 Query Results CSV and TSV Formats),
 ``json`` (SPARQL 1.1 Query Results JSON Format), ``xml`` (SPARQL Query Results XML
 Format). ASK: ``table``, ``json``, ``xml`` (CSV and TSV define no ASK result).
 CONSTRUCT / DESCRIBE: ``ttl``, ``nt``, ``jsonld``.
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from kzgraph.errors import RuntimeFailure, UsageError
 from kzgraph.sparql import Result, Term
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson")
 ASK_FORMATS = ("table", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 
@@ -102,6 +103,46 @@ def write_table(
     return text_table(header, body, width, shorten=[c for c in iri_columns if c not in keep], keep=keep).encode("utf-8")
 
 
+def write_markdown(result: Result, prefixes: dict[str, str] | None = None) -> bytes:
+    """A Markdown table of SELECT rows, terms written as in the text table (prefix:local)."""
+    _require_select(result, "markdown")
+    from kzgraph.tables import markdown_table
+
+    prefixes = default_prefixes() if prefixes is None else prefixes
+    return markdown_table(result.variables, [[compact_term(t, prefixes) for t in row] for row in result.rows]).encode("utf-8")
+
+
+def write_ndjson(result: Result) -> bytes:
+    """One JSON object per SELECT row and line: variable -> value as in CSV (IRIs in full), unbound null."""
+    _require_select(result, "ndjson")
+    from kzgraph.tables import ndjson
+
+    rows = ({v: _ndjson_value(t) for v, t in zip(result.variables, row)} for row in result.rows)
+    return ndjson(rows).encode("utf-8")
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {_XSD + n: int for n in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_NUMBERS.update({_XSD + "decimal": float, _XSD + "double": float, _XSD + "float": float})
+
+
+def _ndjson_value(term: Term | None):
+    """A JSON value for a term: numbers and booleans as such (when their lexical form is valid), else text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value
+        try:
+            if kind in _NUMBERS:
+                value = _NUMBERS[kind](term.value)
+                return value if value == value and abs(value) != float("inf") else term.value
+            if kind == _XSD + "boolean" and term.value in ("true", "false", "1", "0"):
+                return term.value in ("true", "1")
+        except ValueError:
+            return term.value
+    return _csv_value(term)
+
+
 # ---------------------------------------------------------------- CSV / TSV
 
 
@@ -111,6 +152,8 @@ def _require_select(result: Result, fmt: str) -> None:
             f"--format {fmt} is not available for ASK: the SPARQL CSV/TSV formats define "
             "no ASK result; use table, json or xml"
         )
+    if result.kind == "ask" and fmt in ("markdown", "ndjson"):
+        raise UsageError(f"--format {fmt} writes rows, and ASK has none; use table, json or xml")
     if result.kind != "select" and not (result.kind == "ask" and fmt in ASK_FORMATS):
         allowed = ", ".join(GRAPH_FORMATS if result.kind == "graph" else SELECT_FORMATS)
         raise UsageError(f"--format {fmt} does not fit a {result.kind.upper()} result; use one of {allowed}")
@@ -227,16 +270,35 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def write_json(result: Result) -> bytes:
-    """SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
+    """SPARQL 1.1 Query Results JSON (SELECT or ASK).
+
+    The bytes of ``json.dumps(document, ensure_ascii=False, indent=2)``, written line by line: with
+    an indent, ``json.dumps`` runs its pure-Python encoder, ~5x slower on large results (the
+    server's answers); each distinct term is written once.
+    """
     if result.kind == "ask":
         obj: dict = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        _require_select(result, "json")
-        bindings = []
-        for row in result.rows:
-            bindings.append({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None})
-        obj = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    _require_select(result, "json")
+    enc = json.encoder.encode_basestring
+    names = [enc(v) for v in result.variables]
+    written: dict = {}
+
+    def term_text(term: Term) -> str:
+        text = written.get(term)
+        if text is None:
+            fields = _json_term(term)
+            text = "{\n" + ",\n".join(f"          {enc(k)}: {enc(v)}" for k, v in fields.items()) + "\n        }"
+            written[term] = text
+        return text
+
+    rows = []
+    for row in result.rows:
+        parts = [f"        {names[i]}: {term_text(t)}" for i, t in enumerate(row) if t is not None]
+        rows.append("      {\n" + ",\n".join(parts) + "\n      }" if parts else "      {}")
+    head = ('    "vars": [\n' + ",\n".join("      " + n for n in names) + "\n    ]") if names else '    "vars": []'
+    body = ('    "bindings": [\n' + ",\n".join(rows) + "\n    ]") if rows else '    "bindings": []'
+    return ('{\n  "head": {\n' + head + '\n  },\n  "results": {\n' + body + "\n  }\n}\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- XML
@@ -374,6 +436,10 @@ def render(
         raise RuntimeFailure(f"internal: rows were written as {result.native_format}, not {fmt}")
     if fmt == "table":
         return write_table(result, prefixes, width)
+    if fmt == "markdown":
+        return write_markdown(result, prefixes)
+    if fmt == "ndjson":
+        return write_ndjson(result)
     if fmt in _WRITERS:
         return _WRITERS[fmt](result)
     raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(SELECT_FORMATS + GRAPH_FORMATS)}")

@@ -149,8 +149,13 @@ def validate(
     axioms: Path | None = None,
     checks_dir: Path | None = CHECKS_DIR,
     engine: str | None = None,
+    data_dir: Path | None = None,
 ) -> Report:
     """Validate ``catalogue`` against ``shapes``; return every result with its file and line.
+
+    Besides the shapes: the SPARQL checks of ``checks_dir``, subjects described in two files,
+    unknown terms (``kzgraph.terms``) and, for the files under ``data_dir``, that each describes
+    ``id:`` + its file name.
 
     ``engine`` is "native" (kzgraph's SHACL engine, falling back to pyshacl for shapes it does
     not support) or "pyshacl"; by default ``$KZGRAPH_SHACL``, else native.
@@ -187,23 +192,52 @@ def validate(
             data_graph = catalogue.rdflib_graph()
         report_graph = _run_pyshacl(data_graph, shapes, store)
         results = [_result(report_graph, node, catalogue) for node in _result_nodes(report_graph)]
-    extra = _check_results(store, catalogue, checks_dir) + _duplicate_results(catalogue)
+    from kzgraph import terms
+
+    extra = (
+        _check_results(store, catalogue, checks_dir)
+        + _duplicate_results(catalogue)
+        + terms.term_results(catalogue, _shape_triples(shapes))
+        + terms.file_subject_results(catalogue, data_dir)
+    )
     if extra and report_graph is not None:
         _add_to_report(report_graph, extra)
     results += extra
+    results = _placeholders_once(results)
     return Report(results=_one_per_problem(results), conforms=not results, all_results=results,
                   shapes_index=shapes_index, _graph=report_graph)
+
+
+PLACEHOLDER_CHECK = CHECKS_NS + "placeholder"
+
+
+def _placeholders_once(results: list[Result]) -> list[Result]:
+    """Leave out shape results on a "FILL IN: …" placeholder: the placeholder check reports it,
+    saying what to write; a datatype or class complaint about it says nothing more."""
+    if not any(r.source_shape == PLACEHOLDER_CHECK for r in results):
+        return results
+    return [r for r in results if r.source_shape == PLACEHOLDER_CHECK or not (r.value or "").startswith('"FILL IN')]
+
+
+def _shape_triples(shapes: "Catalogue | rdflib.Graph"):
+    if hasattr(shapes, "quads"):
+        return shapes.quads
+    from kzgraph.loader import from_rdflib
+
+    return list(from_rdflib(shapes))
+
+
+def _simple_path(path: str | None) -> str | None:
+    """The predicate of a result path that is one IRI (complex paths are written in SPARQL syntax)."""
+    if path is None or path.startswith(("_:", "(", "^", "<")) or " " in path or "://" not in path:
+        return None
+    return path
 
 
 def _run_native(triples, store, shapes: "Catalogue | rdflib.Graph"):
     from kzgraph.shacl_engine import Engine, Index
 
-    if hasattr(shapes, "quads"):
-        shape_triples = shapes.quads
-    else:
-        from kzgraph.loader import from_rdflib
-
-        shape_triples = list(from_rdflib(shapes))
+    shape_triples = _shape_triples(shapes)
     shapes_index = Index(shape_triples)
     engine = Engine(Index(triples), store, shapes_index)
     return engine.run(), shapes_index
@@ -226,7 +260,8 @@ def _native_result(raw, catalogue: "Catalogue") -> Result:
         message=chosen.value if chosen is not None else _default_message(raw),
         source_shape=raw.source_shape.value if isinstance(raw.source_shape, ox.NamedNode) else None,
         constraint=raw.constraint,
-        location=catalogue.location_of(focus),
+        location=catalogue.triple_location(focus, _simple_path(raw.path),
+                                           str(raw.value) if raw.value is not None else None),
         messages=tuple(raw.messages),
         path_node=raw.path_node,
         source_constraint=raw.source_constraint,
@@ -387,7 +422,7 @@ def _result_nodes(graph: "rdflib.Graph") -> list:
 
 
 def _result(graph: "rdflib.Graph", node, catalogue: "Catalogue") -> Result:
-    from rdflib import URIRef
+    from rdflib import BNode, URIRef
 
     def one(name: str):
         return graph.value(node, URIRef(SH + name))
@@ -409,7 +444,10 @@ def _result(graph: "rdflib.Graph", node, catalogue: "Catalogue") -> Result:
         message=message,
         source_shape=str(shape) if isinstance(shape, URIRef) else None,
         constraint=str(constraint) if constraint is not None else None,
-        location=catalogue.location_of(_key(focus)) if focus is not None else None,
+        location=(catalogue.triple_location(_key(focus), _simple_path(str(path)) if isinstance(path, URIRef) else None,
+                                            (f"<{value}>" if isinstance(value, URIRef) else _literal_n3(value))
+                                            if value is not None and not isinstance(value, BNode) else None)
+                  if focus is not None else None),
     )
 
 
@@ -542,7 +580,9 @@ def _check_results(store, catalogue: "Catalogue", checks_dir: Path | None) -> li
                     message=message.value if message is not None else title,
                     source_shape=check_iri,
                     constraint=SPARQL_COMPONENT,
-                    location=catalogue.location_of(focus),
+                    location=catalogue.triple_location(
+                        focus, path_term.value if isinstance(path_term, ox.NamedNode) else None,
+                        str(value) if value is not None else None),
                 )
             )
     return results
@@ -611,12 +651,16 @@ def _header(path: Path, name: str) -> str | None:
 
 
 def _duplicate_results(catalogue: "Catalogue") -> list[Result]:
+    """One violation per place a subject is described in when there are several files.
+
+    Each names the other places, so that ``validate FILE`` on either file reports it.
+    """
     from kzgraph.paths import display_path
 
     results: list[Result] = []
     for subject, places in sorted(catalogue.duplicates.items()):
-        first = places[0]
-        for other in places[1:]:
+        for here in places:
+            others = ", ".join(f"{display_path(p.path)}:{p.line}" for p in places if p is not here)
             results.append(
                 Result(
                     severity=VIOLATION,
@@ -624,12 +668,13 @@ def _duplicate_results(catalogue: "Catalogue") -> list[Result]:
                     path=None,
                     value=None,
                     message=(
-                        f"{compact(subject)} is also described in {display_path(first.path)}:{first.line}; "
-                        "describe a subject in exactly one file: move these statements there"
+                        f"{compact(subject)} is also described in {others}; "
+                        "describe a subject in exactly one file: move these statements into one of them "
+                        "(a copied entry needs its own id:{slug})"
                     ),
                     source_shape=ONE_FILE_CHECK,
                     constraint=None,
-                    location=other,
+                    location=here,
                 )
             )
     return results

@@ -17,6 +17,8 @@ This module must not import rdflib: the query path stays fast.
 
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from typing import Any, Protocol, Union
 import pyoxigraph as ox
 
 from kzgraph import iris, sparql_guard
+from kzgraph.deadline import die_with_parent
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -101,8 +104,9 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split SPARQL text into coarse tokens, skipping comments.
+@functools.lru_cache(maxsize=64)  # a named query's text is checked and bound on every call
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Split SPARQL text into coarse tokens, skipping comments (a tuple: shared, never changed).
 
     Only precise enough to find keywords outside strings, IRIs and comments;
     the real parser is pyoxigraph's.
@@ -138,7 +142,7 @@ def tokenize(text: str) -> list[Token]:
             continue
         tokens.append(Token(kind, m.group(), i, m.end()))
         i = m.end()
-    return tokens
+    return tuple(tokens)
 
 
 def query_operation(text: str) -> str | None:
@@ -153,8 +157,12 @@ def query_operation(text: str) -> str | None:
     return None
 
 
-def check_query(text: str, *, allow_service: bool = False) -> None:
-    """Refuse updates and (unless allowed) SERVICE, before anything is executed."""
+def check_query(text: str, *, allow_service: bool = False, allow_file_datasets: bool = True) -> None:
+    """Refuse updates and (unless allowed) SERVICE, before anything is executed.
+
+    ``allow_file_datasets=False`` (the server) also refuses ``FROM`` / ``FROM NAMED`` naming a
+    ``file:`` IRI: pyoxigraph never reads it, but a public endpoint says so instead of answering.
+    """
     tokens = tokenize(text)
     op = query_operation(text)
     if op in UPDATE_KEYWORDS:
@@ -166,6 +174,40 @@ def check_query(text: str, *, allow_service: bool = False) -> None:
             f"SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE "
             f"(after PREFIX/BASE), not {op}", line=line, column=col)
     sparql_guard.check(text, allow_service=allow_service)
+    if not allow_file_datasets:
+        _refuse_file_datasets(text, tokens)
+
+
+def _refuse_file_datasets(text: str, tokens: list[Token]) -> None:
+    """Refuse FROM / FROM NAMED whose graph is a file: IRI (written out, prefixed or relative)."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for k, tok in enumerate(tokens):
+        word = tok.value.upper() if tok.kind == "word" else ""
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if word == "PREFIX" and nxt is not None and k + 2 < len(tokens) and tokens[k + 2].kind == "iri":
+            prefixes[nxt.value.rstrip(":")] = tokens[k + 2].value[1:-1]
+        elif word == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = nxt.value[1:-1]
+        elif word == "FROM" and nxt is not None:
+            target = nxt
+            if nxt.kind == "word" and nxt.value.upper() == "NAMED" and k + 2 < len(tokens):
+                target = tokens[k + 2]
+            if target.kind == "iri":
+                iri = target.value[1:-1]
+                if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+                    iri = base + iri
+            elif target.kind == "word" and ":" in target.value:
+                prefix, _, local = target.value.partition(":")
+                iri = prefixes.get(prefix, "") + local
+            else:
+                continue
+            if iri.lower().startswith("file:"):
+                line, col = _line_col(text, target.start)
+                raise UsageError(
+                    f"FROM <{iri}> at {line}:{col} is refused: this endpoint never reads local files "
+                    "(FROM names a graph of the server's dataset)"
+                )
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -275,6 +317,31 @@ def resolve_slug(store: ox.Store, slug: str) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(found)]
 
 
+def _slug_hint(store: ox.Store, raw: str, name: str | None) -> str:
+    """'did you mean violence? run `kzgraph vocab topic` for the list' for a slug that names nothing.
+
+    A parameter named after a concept scheme (topic, section, ...) looks among its concepts.
+    """
+    from kzgraph.suggest import closest, did_you_mean
+
+    scheme = iris.VOCAB_SCHEMES.get(name or "", name or "")
+    base = f"{iris.VOCAB}{scheme}/"
+    slugs: set[str] = set()
+    in_scheme: set[str] = set()
+    for quad in store.quads_for_pattern(None, None, None):
+        for t in (quad.subject, quad.object):
+            if isinstance(t, ox.NamedNode) and t.value.startswith(SLUG_BASES):
+                slug = t.value.rstrip("/").rsplit("/", 1)[-1]
+                slugs.add(slug)
+                if t.value.startswith(base):
+                    in_scheme.add(slug)
+    found = closest(raw, sorted(in_scheme or slugs))
+    where = f"run `kzgraph vocab {scheme}` for the list" if in_scheme else ""
+    if not found and not where:
+        return ""
+    return (did_you_mean(found, quote=False) + where).strip()
+
+
 _CODE_PROPERTIES = tuple(
     ox.NamedNode(iri)
     for iri in (iris.SKOS + "notation", iris.KZG + "iso6391", iris.KZG + "iso6393",
@@ -351,6 +418,10 @@ def parse_param_value(
             listed = ", ".join(h.value for h in coded)
             raise UsageError(f"{raw!r} is ambiguous: it could be {listed}; give the full IRI")
     if kind == "iri":
+        if store is not None and _SLUG.match(raw):
+            hint = _slug_hint(store, raw, name)
+            if hint:
+                raise UsageError(f"unknown {name or 'value'} {raw!r}; {hint}")
         raise UsageError(
             f"{raw!r} is not an absolute IRI, a known prefixed name, a code (kk, KAZ, UZ, UZB), "
             "or the slug of anything in the catalogue; e.g. lang:KAZ, country:UZB, violence"
@@ -440,24 +511,11 @@ def _run_in_store(
         raise RuntimeFailure(f"query failed: {e}") from None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when its parent dies, so a killed kzgraph leaves no query running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own timeout still applies
-        pass
-
-
 def _child(
     store: ox.Store | None, nquads: bytes | None, text: str, prefixes: dict[str, str] | None, conn: Any,
     parent_pid: int | None = None, native_format: str | None = None,
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)  # the parent died before prctl took effect
     try:

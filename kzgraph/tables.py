@@ -27,8 +27,12 @@ ELLIPSIS = "…"
 
 def _clean(value: Any) -> str:
     text = "" if value is None else str(value)
-    # one row per line: show line breaks and tabs instead of breaking the table
-    return text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
+    # one row per line: show line breaks and tabs instead of breaking the table; other control
+    # characters (terminal escapes from someone's data) are shown escaped
+    from kzgraph.errors import printable
+
+    text = text.replace("\r\n", "\u21b5").replace("\n", "\u21b5").replace("\r", "\u21b5").replace("\t", " ")
+    return printable(text)
 
 
 def terminal_width(stream=None) -> int | None:
@@ -266,3 +270,25 @@ def wrap_text(text: str, width: int | None, *, indent_after: str = "  ") -> str:
             wrapped[0] = lead + wrapped[0]
         out.extend(wrapped or [line])
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A GitHub-flavoured Markdown table: pipes in cells escaped, line breaks as spaces."""
+
+    def cell(value: Any) -> str:
+        text = _clean(value).replace("\u21b5", " ")
+        return text.replace("\\", "\\\\").replace("|", "\\|").strip()
+
+    def line(parts: Iterable[Any]) -> str:
+        return "| " + " | ".join(cell(p) for p in parts) + " |"
+
+    out = [line(columns), "| " + " | ".join("---" for _ in columns) + " |"]
+    out += [line(r) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def ndjson(objects: Iterable[Any]) -> str:
+    """Newline-delimited JSON: one compact JSON object per line (sqlite-utils, datasette)."""
+    import json
+
+    return "".join(json.dumps(o, ensure_ascii=False, separators=(",", ":")) + "\n" for o in objects)

@@ -106,3 +106,13 @@ def test_an_iri_parameter_takes_a_comma_list(runner):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert {r["entry"].rsplit("/", 1)[-1] for r in rows} == {"world-bank-gender-data-portal", "central-asia-barometer"}
+
+
+def test_kazakh_or_russian_is_more_than_russian(runner):
+    """The issue's case: `--language kk --language ru` gave the `--language ru` answer."""
+    both = slugs(runner, ["--language", "kk", "--language", "ru"])
+    assert both == slugs(runner, ["--language", "kk"]) | slugs(runner, ["--language", "ru"])
+    # media 10: Til Kespek Joq is in Kazakh only; local 6: SVET in Russian only
+    assert {"til-kespek-joq", "svet"} <= both
+    assert "til-kespek-joq" not in slugs(runner, ["--language", "ru"])
+    assert "svet" not in slugs(runner, ["--language", "kk"])

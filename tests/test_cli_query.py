@@ -350,3 +350,4 @@ def test_help_has_summary_and_example():
         assert "Example:" in r.output
         assert f"kzgraph {cmd}" in r.output.split("Example:")[1]
 
+

@@ -126,7 +126,7 @@ def test_unknown_slug_suggests(runner, slug, suggestion):
     result = runner.invoke(main, ["show", slug])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
-    assert f"unknown entry {slug!r}" in result.output and suggestion in result.output
+    assert f"nothing in the catalogue is called {slug!r}" in result.output and suggestion in result.output
 
 
 def test_full_iri_is_accepted(runner):

@@ -799,7 +799,7 @@ def test_exactly_47_entries_18_12_2_15(catalogue):
 
 SPECIAL = {
     "links", "channels-per-entry", "gaps-with-figures", "stated-figures",
-    "curation-flags", "transparency-score", "flags", "stats", "show",
+    "curation-flags", "transparency-score", "flags", "stats", "show", "node",
 }
 
 
@@ -823,7 +823,18 @@ def test_named_query_header_and_labels(catalogue, name):
     run(catalogue, name, labels=labels, **params)
 
 
-SPECIAL_PARAMS = {"show": {"entry": "paperlab"}}
+SPECIAL_PARAMS = {"show": {"entry": "paperlab"}, "node": {"node": "id:bureau-of-national-statistics"}}
+
+
+def test_node_the_statistics_bureau(catalogue):
+    """Government 1: the Bureau of National Statistics, a government body, publishes the gender portal."""
+    rows = run(catalogue, "node", node="id:bureau-of-national-statistics", labels="ru")
+    found = {(r["direction"], r["property"], r["value"]) for r in rows}
+    assert ("in", iris.DCTERMS + "publisher", "bns-gender-statistics") in found
+    assert ("out", iris.ORG + "classification", "government-agency") in found
+    labels = {r["property"]: r["propertyLabel"] for r in rows}
+    assert labels[iris.DCTERMS + "publisher"] == "издатель"
+    assert labels[iris.ORG + "classification"] == "тип организации"
 
 
 def test_label_language_is_selectable_where_labels_are_shown():

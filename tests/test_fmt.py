@@ -26,7 +26,7 @@ MESSY = r"""
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dcat: <http://www.w3.org/ns/dcat#> .
 
-id:zeta rdfs:label "Zeta"@en .  # a trailing comment is not kept
+id:zeta rdfs:label "Zeta"@en .  # a trailing comment is kept, above its line
 id:messy-gap a kzg:Gap ; kzg:missingShareAtLeast 0.5 ; kzg:indicatorCount 17 .
 id:messy rdfs:label "Messy \"quoted\" \\ back\nline\ttab"@en, "Кириллица"@ru ;
     a kzg:Source, <https://example.org/Other> ;
@@ -60,7 +60,7 @@ def test_layout_and_order(tmp_path):
     _, out = _fmt_text(tmp_path, text)
     lines = out.splitlines()
     assert lines[:2] == ["# A leading comment block is kept.", "# Second line."]
-    assert "trailing comment" not in out
+    assert '    # a trailing comment is kept, above its line\n    rdfs:label "Zeta"@en .' in out
     prefixes = [line.split()[1] for line in lines if line.startswith("@prefix")]
     assert prefixes == sorted(prefixes)
     assert "ex:" not in prefixes  # not a kzgraph prefix: written as a full IRI

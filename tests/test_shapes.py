@@ -4,13 +4,16 @@ Each ``tests/fixtures/invalid/*.ttl`` starts with one ``# expect:`` line per exp
 
     # expect: Violation sh:MinCountConstraintComponent focus=id:x path=rdfs:label
 
-(severity, constraint component, focus node; ``path=`` and ``value=`` are checked when given;
+(severity, constraint component, focus node; ``path=``, ``value=`` and ``line=`` (the line the
+result points at) are checked when given;
 ``focus=_:`` matches any blank node; ``A|B`` accepts either constraint component, for the one
 case where engines differ: "abcd"^^xsd:gYear breaks sh:datatype as well as sh:pattern in
 kzgraph's engine (and in pyshacl once owlrl has run in the process), only sh:pattern in pyshacl
 otherwise, and the report keeps one). The fixture is validated together with the real ontology
 and vocabularies, and the results must be exactly the expected ones: nothing missing, nothing
-extra, warnings and infos included. Fixtures are found by glob, so a new one is never skipped.
+extra, warnings and infos included. Fixtures are found by glob, so a new one is never skipped;
+those under ``invalid/data/`` are validated as files of a ``data/`` folder (a file there
+describes ``id:`` + its file name).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from kzgraph.shacl import compact, compact_path, compact_value, validate
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+INVALID = sorted((FIXTURES / "invalid").rglob("*.ttl"))
+INVALID_DATA_DIR = FIXTURES / "invalid" / "data"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 SH = "http://www.w3.org/ns/shacl#"
 EXPECT = re.compile(r"^# expect: (?P<severity>\w+) (?P<constraint>\S+)(?P<rest>.*)$")
@@ -67,6 +71,7 @@ def _shown(result) -> dict:
         "focus": compact(result.focus),
         "path": compact_path(result.path) if result.path else "",
         "value": compact_value(result.value) if result.value else "",
+        "line": str(result.location.line) if result.location else "",
     }
 
 
@@ -89,11 +94,11 @@ def test_fixtures_are_found():
     assert VALID
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=[p.stem for p in INVALID])
+@pytest.mark.parametrize("fixture", INVALID, ids=[p.relative_to(FIXTURES / "invalid").with_suffix("").as_posix() for p in INVALID])
 def test_invalid_fixture_breaks_exactly_what_it_says(fixture, layout, shapes):
     expected = _expectations(fixture)
     assert expected, f"{fixture.name} has no '# expect:' line"
-    report = validate(load_files([*_base_files(layout), fixture]), shapes)
+    report = validate(load_files([*_base_files(layout), fixture]), shapes, data_dir=INVALID_DATA_DIR)
     actual = [_shown(r) for r in report.results]
     unmatched = list(actual)
     missing = []
@@ -170,11 +175,12 @@ def test_a_subject_described_in_two_files_is_a_violation(layout, shapes, tmp_pat
         encoding="utf-8",
     )
     report = validate(load_files([*_base_files(layout), first, second]), shapes)
-    [result] = [r for r in report.results if r.source_shape and r.source_shape.endswith("one-file-per-subject")]
-    assert result.severity == "Violation"
-    assert result.focus == "https://w3id.org/kzgraph/id/x"
-    assert result.location.path == second.resolve() and result.location.line == 4
-    assert "organization-entry.ttl" in result.message
+    found = [r for r in report.results if r.source_shape and r.source_shape.endswith("one-file-per-subject")]
+    # one result in each file, each naming the other: `validate FILE` on either file shows it
+    assert [(r.location.path.name, r.location.line) for r in found] == [
+        ("again.ttl", 4), ("organization-entry.ttl", first.read_text().splitlines().index("id:x") + 1)]
+    assert all(r.severity == "Violation" and r.focus == "https://w3id.org/kzgraph/id/x" for r in found)
+    assert "organization-entry.ttl" in found[0].message and "again.ttl" in found[1].message
     assert report.exit_code() == 1
 
 

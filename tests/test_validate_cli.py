@@ -29,17 +29,18 @@ def test_shipped_catalogue_has_no_violation(runner):
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert SUMMARY.match(lines[-1]) and lines[-1].startswith("0 violations")
+    # the summary comes first
+    assert SUMMARY.match(lines[0]) and lines[0].startswith("0 violations")
 
 
 def test_text_report_names_file_and_line(runner):
     result = runner.invoke(main, ["validate", "--standalone", str(BROKEN)])
     assert result.exit_code == 1, result.output
     line = _line_of(BROKEN, "id:x")
-    first = result.stdout.splitlines()[0]
+    summary, blank, first = result.stdout.splitlines()
+    assert summary == "1 violation, 0 warnings, 0 infos in 1 file" and blank == ""
     assert re.match(rf"^\S*theme-missing\.ttl:{line}: violation: Add at least one topic", first), first
     assert first.endswith("(id:x, dcat:theme)")
-    assert result.stdout.splitlines()[-1] == "1 violation, 0 warnings, 0 infos in 1 file"
 
 
 def test_report_shows_the_offending_value(runner):
@@ -60,9 +61,9 @@ def test_results_are_grouped_by_file(runner, tmp_path):
     assert result.exit_code == 1, result.output
     blocks = result.stdout.strip().split("\n\n")
     # one block per file, each line of a block in that file
-    names = [{line.split(":")[0].rsplit("/", 1)[-1] for line in b.splitlines()} for b in blocks[:-1]]
+    names = [{line.split(":")[0].rsplit("/", 1)[-1] for line in b.splitlines()} for b in blocks[1:]]
     assert sorted(map(tuple, names)) == [("theme-missing.ttl",), ("warning-no-language.ttl",)]
-    assert blocks[-1] == "1 violation, 1 warning, 0 infos in 2 files"
+    assert blocks[0] == "1 violation, 1 warning, 0 infos in 2 files"
 
 
 def test_warnings_fail_only_with_strict(runner):
@@ -204,3 +205,58 @@ def test_a_new_file_is_checked_against_the_catalogue_and_only_its_problems_shown
     assert result.exit_code == 1
     lines = [l for l in result.stdout.splitlines() if ": violation: " in l]
     assert lines and all(l.split(":")[0].endswith("new-entry.ttl") for l in lines), result.stdout
+
+
+def _copy_checkout(tmp_path: Path) -> Path:
+    import shutil
+
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def test_default_lists_violations_and_warnings_and_counts_the_rest(runner, tmp_path):
+    root = _copy_checkout(tmp_path)
+    # an open curation flag (an info) and a missing assessment (a warning) are both in the shipped data
+    result = runner.invoke(main, ["validate", "--root", str(root)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    counts = SUMMARY.match(lines[0])
+    assert counts
+    warnings = int(re.search(r"(\d+) warnings?", lines[0])[1])
+    infos = int(re.search(r"(\d+) infos?", lines[0])[1])
+    assert warnings and infos
+    assert sum(": warning: " in l for l in lines) == warnings
+    assert not any(": info: " in l for l in lines)
+    assert lines[-1] == f"{infos} more not listed: kzgraph validate --severity info lists them"
+    everything = runner.invoke(main, ["validate", "--root", str(root), "--severity", "info"]).stdout.splitlines()
+    assert sum(": info: " in l for l in everything) == infos and "not listed" not in everything[-1]
+
+
+def test_quiet_prints_violations_and_the_summary_only(runner, tmp_path):
+    root = _copy_checkout(tmp_path)
+    entry = root / "data" / "entries" / "paperlab.ttl"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("dcterms:spatial", "dcterms:spacial"), encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--root", str(root), "--quiet"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert SUMMARY.match(lines[0]) and lines[0].startswith("1 violation, ")
+    assert lines[1] == "" and len(lines) == 3
+    assert ": violation: dcterms:spacial is not a predicate" in lines[2]
+    same = runner.invoke(main, ["validate", "--root", str(root), "--severity", "violation"])
+    assert same.stdout.splitlines()[:3] == lines
+    assert same.stdout.splitlines()[-1].endswith("kzgraph validate --severity info lists them")
+
+
+def test_quiet_with_another_severity_is_refused(runner):
+    result = runner.invoke(main, ["validate", "--quiet", "--severity", "info"])
+    assert result.exit_code == 2
+    assert "--quiet lists violations only" in result.output
+
+
+def test_json_severity_filters_results_not_the_summary(runner):
+    fixture = FIXTURES / "invalid" / "info-open-flag.ttl"
+    everything = json.loads(runner.invoke(main, ["validate", "--standalone", "--format", "json", str(fixture)]).stdout)
+    quiet = json.loads(runner.invoke(main, ["validate", "--standalone", "--format", "json", "--quiet", str(fixture)]).stdout)
+    assert everything["summary"] == quiet["summary"] and everything["summary"]["infos"] >= 1
+    assert [r for r in everything["results"] if r["severity"] == "Violation"] == quiet["results"]

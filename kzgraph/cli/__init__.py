@@ -15,17 +15,23 @@ from kzgraph.errors import KzgraphError, one_line
 # `kzgraph --help` lists every command without importing it (and its engines).
 # To add a command: write kzgraph/cli/<module>.py and add one line here.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "diff": ("kzgraph.cli.diff:diff", "Compare two versions of the graph (folders or git revisions), entry by entry."),
     "export": ("kzgraph.cli.export:export", "Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, or a DCAT-AP / schema.org view."),
     "files": ("kzgraph.cli.files:files", "List the files of the graph with triple and subject counts."),
     "flags": ("kzgraph.cli.flags:flags", "List the curation flags: doubtful claims awaiting verification."),
     "fmt": ("kzgraph.cli.fmt:fmt", "Rewrite Turtle data files in their canonical form (--check: only list them)."),
+    "new": ("kzgraph.cli.new:new", "Write a new catalogue entry with its required facts as placeholders."),
     "push": ("kzgraph.cli.push:push", "Load the graph into a SPARQL server, replacing its named graph atomically."),
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
-    "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry."),
+    "release": ("kzgraph.cli.release:release", "Release the catalogue as VERSION: versioned sources, dumps, SHA256SUMS, CHANGELOG entry."),
+    "serve": ("kzgraph.cli.serve:serve", "Serve the graph over HTTP: a read-only SPARQL endpoint and its IRIs as linked data."),
+    "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry, organization, publication or concept."),
+    "site": ("kzgraph.cli.site:site", "Build the static website of the catalogue (en/ru/kk) into a folder."),
     "sources": ("kzgraph.cli.sources:sources", "List catalogue entries, filtered by language, topic, type, format, ..."),
     "stats": ("kzgraph.cli.stats:stats", "Summarize the catalogue: entries per section, type, language, topic, ..."),
     "validate": ("kzgraph.cli.validate:validate", "Validate the graph against the SHACL shapes; report file:line per problem."),
+    "vocab": ("kzgraph.cli.vocab:vocab", "List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented."),
 }
 
 EXIT_INTERRUPTED = 130
@@ -111,15 +117,16 @@ class LazyGroup(click.Group):
             # e.g. writing to a full disk or a closed stream: an environment failure, not a bug
             _debug_traceback()
             reason = err.strerror or type(err).__name__
-            where = f" {err.filename}" if err.filename else ""
+            where = f" {one_line(err.filename)}" if err.filename else ""
             click.echo(f"kzgraph: error: cannot read or write{where}: {reason}", err=True)
             ctx.exit(KzgraphError.exit_code)
         except Exception as err:  # noqa: BLE001 - the one place that reports unexpected failures
             _debug_traceback()
-            detail = " ".join(str(err).split()) or type(err).__name__
+            # the exception's own text may quote input bytes (a file's content, the environment):
+            # shown only with KZGRAPH_DEBUG, which also prints the traceback
             click.echo(
-                f"kzgraph: internal error: {type(err).__name__}: {detail} "
-                "(set KZGRAPH_DEBUG=1 for a traceback)",
+                f"kzgraph: internal error: {type(err).__name__} "
+                "(please report it; set KZGRAPH_DEBUG=1 for the details and a traceback)",
                 err=True,
             )
             ctx.exit(KzgraphError.exit_code)

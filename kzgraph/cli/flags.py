@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    bom_option,
     data_option,
     display_width,
     format_option,
@@ -22,7 +23,8 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 
 @click.command("flags", short_help="List the curation flags: doubtful claims awaiting verification.")
 @labels_option
-@format_option(["table", "json", "csv"], "table")
+@format_option(["table", "json", "csv", "markdown", "ndjson"], "table")
+@bom_option
 @output_option
 @pager_option
 @root_option

@@ -41,6 +41,34 @@ infer_option = click.option(
     help="Add the triples entailed under RDFS or OWL 2 RL before running.",
 )
 
+# The longest time limit kzgraph accepts: beyond it the OS timers it uses overflow, and a
+# limit of more than a week is no limit a person means.
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number above 0 and at most `MAX_TIMEOUT`."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        if isinstance(value, float):
+            return value
+        try:
+            seconds = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number of seconds (e.g. 30 or 2.5)", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+            self.fail(f"{value!r} is not a time limit: give seconds above 0 and at most "
+                      f"{MAX_TIMEOUT:g} (a week)", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
+
 labels_option = click.option(
     "--labels",
     type=click.Choice(LABEL_LANGUAGES),
@@ -69,9 +97,28 @@ pager_option = click.option(
     is_flag=True,
     expose_value=False,
     callback=_no_pager,
-    help="Print long output at once. (Output longer than the screen goes through a pager, $PAGER "
-    "or less, only when standard output is a terminal.)",
+    help="Print long output at once (also: KZGRAPH_NO_PAGER=1). Output taller than the screen goes "
+    "through a pager ($PAGER, else less) only when standard output is a terminal.",
 )
+
+
+def bom_option(command: Callable) -> Callable:
+    """``--bom``: start CSV (or TSV) output with a UTF-8 byte order mark, for Excel."""
+
+    @functools.wraps(command)
+    def wrapper(*args, bom: bool = False, **kwargs):
+        if bom:
+            fmt = kwargs.get("format_")
+            if fmt not in ("csv", "tsv"):
+                raise click.UsageError(f"--bom is for --format csv or tsv, not {fmt or 'the default format'}")
+            click.get_current_context().find_root().meta["kzgraph.bom"] = True
+        return command(*args, **kwargs)
+
+    return click.option(
+        "--bom",
+        is_flag=True,
+        help="Start CSV/TSV with a UTF-8 byte order mark, so that Excel reads Cyrillic and Kazakh text right.",
+    )(wrapper)
 
 
 def display_width(output: Path | None) -> int | None:

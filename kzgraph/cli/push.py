@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    SECONDS,
     EndpointOptions,
     data_option,
     endpoint_option,
@@ -39,7 +40,7 @@ from kzgraph.errors import UsageError
     "auto: gsp where a Graph Store URL is known.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+    "--timeout", type=SECONDS, default=None, metavar="SECONDS",
     help="Give up on a request the server has not answered after SECONDS (default: 120).",
 )
 def push(

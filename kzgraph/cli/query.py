@@ -10,7 +10,10 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
+from kzgraph.cli.complete import complete_query
 from kzgraph.cli.options import (
+    SECONDS,
+    bom_option,
     data_option,
     display_width,
     endpoint_option,
@@ -23,7 +26,7 @@ from kzgraph.cli.options import (
 )
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "ttl", "nt", "jsonld")
 
 
 @click.command(
@@ -32,7 +35,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 )
 @click.argument("query_text", metavar="[QUERY]", required=False)
 @click.option("-f", "--file", "query_file", metavar="FILE", help="Read the query from FILE ('-' for standard input).")
-@click.option("-n", "--name", "query_name", metavar="NAME", help="Run the named query NAME (see 'kzgraph queries').")
+@click.option("-n", "--name", "query_name", metavar="NAME", shell_complete=complete_query, help="Run the named query NAME (see 'kzgraph queries').")
 @click.option(
     "--param",
     "params",
@@ -47,10 +50,11 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
     "format_",
     type=formats.choice(QUERY_FORMATS),
     default=None,
-    help="Output format: table (default), csv, tsv, json, xml for SELECT; table, json, xml "
+    help="Output format: table (default), csv, tsv, json, xml, markdown, ndjson for SELECT; table, json, xml "
     "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
 )
 @output_option
+@bom_option
 @pager_option
 @root_option
 @data_option
@@ -59,7 +63,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 @endpoint_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="SECONDS",
     help="Stop the query after SECONDS (it runs in a child process that is killed).",
@@ -188,10 +192,13 @@ def query(
     write_output(data_out, output)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _wants_pager(data: bytes) -> bool:
     """A pager for output taller than the terminal, when standard output is one (not --no-pager)."""
     ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.find_root().meta.get("kzgraph.no_pager"):
+    if ctx is not None and (ctx.find_root().meta.get("kzgraph.no_pager") or ctx.find_root().meta.get("kzgraph.bom")):
         return False
     if os.environ.get("KZGRAPH_NO_PAGER"):
         return False
@@ -247,6 +254,9 @@ def _apply_inference(catalogue, mode: str, root: Path | None):
 
 def write_output(data: bytes, output: Path | None) -> None:
     """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("kzgraph.bom") and not data.startswith(UTF8_BOM):
+        data = UTF8_BOM + data
     if output is None:
         if _wants_pager(data):
             click.echo_via_pager(data.decode("utf-8", "replace"))

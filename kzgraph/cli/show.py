@@ -10,6 +10,9 @@ from typing import Any
 
 import click
 
+from kzgraph.i18n import N_
+
+from kzgraph.cli.complete import complete_entry
 from kzgraph.cli.options import (
     data_option,
     display_width,
@@ -83,10 +86,15 @@ class EntryView:
     """Groups the rows of the `show` query into the sections a reader expects."""
 
     def __init__(self, entry: str, rows: list[dict], labels: str) -> None:
+        from kzgraph.i18n import LANGUAGES, gettext_for
+
         self.entry = entry
         self.labels = labels
+        # the view's own words (not the graph's labels) in the chosen language
+        self._ = gettext_for(labels if labels in LANGUAGES else "en")
         self.nodes: dict[str, Node] = {}
         self.used: set[tuple[str, str]] = set()
+        self.property_labels: dict[str, str] = {}  # property IRI -> its label in `labels`
         for row in rows:
             node = self.nodes.setdefault(row["node"].value, Node(row["node"].value))
             term = row["value"]
@@ -164,36 +172,39 @@ class EntryView:
         bits = []
         ms = self.texts(n, "kzg:methodologyStatus")
         dc = self.texts(n, "kzg:dataCollectionStatus")
-        bits.append(f"methodology note: {', '.join(ms) or 'not stated'}")
-        bits.append(f"data collection: {', '.join(dc) or 'not stated'}")
+        _ = self._
+        bits.append(_("methodology note: %(status)s") % {"status": ", ".join(ms) or _("not stated")})
+        bits.append(_("data collection: %(status)s") % {"status": ", ".join(dc) or _("not stated")})
         line = "; ".join(bits)
         comments = self.texts(n, "rdfs:comment")
         if comments:
             line += " — " + " ".join(comments)
         ev = self.texts(n, "kzg:evidence")
         if ev:
-            line += f" (evidence: {', '.join(ev)})"
+            line += " (" + self._("evidence: %(links)s") % {"links": ", ".join(ev)} + ")"
         self.vals(n, "rdfs:label")
         self.vals(n, "rdf:type")
         return line
 
     def gap_line(self, iri: str) -> str:
         n = self.node(iri)
-        kind = ", ".join(self.texts(n, "kzg:gapKind")) or "gap"
+        _ = self._
+        kind = ", ".join(self.texts(n, "kzg:gapKind")) or _("gap")
         figures = []
         for v in self.vals(n, "kzg:missingShareAtLeast"):
             try:
-                figures.append(f"at least {(Decimal(v.value) * 100).normalize():f}% missing")
+                share = f"{(Decimal(v.value) * 100).normalize():f}"
+                figures.append(_("at least %(share)s%% missing") % {"share": share})
             except InvalidOperation:
-                figures.append(f"share missing ≥ {v.value}")
+                figures.append(_("share missing ≥ %(value)s") % {"value": v.value})
         for curie, fmt in (
-            ("kzg:indicatorCount", "{} indicators"),
-            ("kzg:sampleSize", "sample size {}"),
-            ("kzg:respondentCountMoreThan", "more than {} respondents"),
-            ("kzg:documentCountMoreThan", "more than {} documents"),
-            ("kzg:economyCount", "{} economies"),
+            ("kzg:indicatorCount", N_("%(n)s indicators")),
+            ("kzg:sampleSize", N_("sample size %(n)s")),
+            ("kzg:respondentCountMoreThan", N_("more than %(n)s respondents")),
+            ("kzg:documentCountMoreThan", N_("more than %(n)s documents")),
+            ("kzg:economyCount", N_("%(n)s economies")),
         ):
-            figures += [fmt.format(_num(v.value)) for v in self.vals(n, curie)]
+            figures += [_(fmt) % {"n": _num(v.value)} for v in self.vals(n, curie)]
         subjects = self.texts(n, "dcterms:subject")
         line = kind
         if subjects:
@@ -211,9 +222,9 @@ class EntryView:
         n = self.node(iri)
         number = n.text(P("kzg:waveNumber"))
         self.vals(n, "kzg:waveNumber")
-        line = f"wave {number}" if number else self.name(iri)
+        line = self._("wave %(n)s") % {"n": number} if number else self.name(iri)
         bits = [self.period(v.value) for v in self.vals(n, "dcterms:temporal")]
-        bits += [f"sample size {_num(v.value)}" for v in self.vals(n, "kzg:sampleSize")]
+        bits += [self._("sample size %(n)s") % {"n": _num(v.value)} for v in self.vals(n, "kzg:sampleSize")]
         bits += self.texts(n, "dcterms:spatial")
         self.vals(n, "rdfs:label")
         self.vals(n, "rdf:type")
@@ -229,12 +240,12 @@ class EntryView:
         extra = []
         topics = self.texts(n, "dcat:theme")
         if topics:
-            extra.append("topics: " + ", ".join(topics))
+            extra.append(self._("topics: %(topics)s") % {"topics": ", ".join(topics)})
         start, end = n.text(P("schema:pageStart")), n.text(P("schema:pageEnd"))
         self.vals(n, "schema:pageStart")
         self.vals(n, "schema:pageEnd")
         if start or end:
-            extra.append(f"pages {start or '?'}–{end or '?'}")
+            extra.append(self._("pages %(start)s–%(end)s") % {"start": start or "?", "end": end or "?"})
         return line + (f" ({'; '.join(extra)})" if extra else "")
 
     def part_lines(self, iri: str, indent: str = "") -> list[str]:
@@ -250,27 +261,27 @@ class EntryView:
 
         def add(label: str, values: list[str]) -> None:
             if values:
-                lines.append(f"{sub}{label}: {', '.join(values)}")
+                lines.append(f"{sub}{self._(label)}: {', '.join(values)}")
 
-        add("link", self.texts(n, "dcat:landingPage"))
-        add("publisher", [self.org_chain(v) for v in self.vals(n, "dcterms:publisher")])
-        add("organizer", [self.org_chain(v) for v in self.vals(n, "schema:organizer")])
-        add("participants", [self.org_chain(v) for v in self.vals(n, "dcterms:contributor")])
-        add("primary languages", self.texts(n, "kzg:primaryLanguage"))
-        add("only in", self.texts(n, "kzg:exclusiveLanguage"))
-        add("occasional languages", self.texts(n, "kzg:occasionalLanguage"))
-        add("topics", self.texts(n, "dcat:theme"))
-        add("coverage", self.texts(n, "dcterms:spatial"))
-        add("period", [self.period(v.value) for v in self.vals(n, "dcterms:temporal")])
-        add("frequency", [_freq(v) for v in self.vals(n, "dcterms:accrualPeriodicity")])
-        add("formats", self.texts(n, "kzg:dataFormat"))
-        add("services", [self._service(v.value) for v in self.vals(n, "kzg:dataService")])
-        add("gender disaggregation", self.texts(n, "kzg:genderDisaggregation"))
-        add("stated number of components", self.texts(n, "kzg:componentCount"))
-        add("components", [self.component_line(v.value) for v in self.ordered(self.vals(n, "kzg:component"))])
-        add("waves", [self.wave_line(v.value) for v in self.vals(n, "kzg:wave")])
-        add("gaps", [self.gap_line(v.value) for v in self.vals(n, "kzg:gap")])
-        add("note", self.texts(n, "rdfs:comment") + self.texts(n, "dcterms:description"))
+        add(N_("link"), self.texts(n, "dcat:landingPage"))
+        add(N_("publisher"), [self.org_chain(v) for v in self.vals(n, "dcterms:publisher")])
+        add(N_("organizer"), [self.org_chain(v) for v in self.vals(n, "schema:organizer")])
+        add(N_("participants"), [self.org_chain(v) for v in self.vals(n, "dcterms:contributor")])
+        add(N_("primary languages"), self.texts(n, "kzg:primaryLanguage"))
+        add(N_("only in"), self.texts(n, "kzg:exclusiveLanguage"))
+        add(N_("occasional languages"), self.texts(n, "kzg:occasionalLanguage"))
+        add(N_("topics"), self.texts(n, "dcat:theme"))
+        add(N_("coverage"), self.texts(n, "dcterms:spatial"))
+        add(N_("period"), [self.period(v.value) for v in self.vals(n, "dcterms:temporal")])
+        add(N_("frequency"), [_freq(v, self._) for v in self.vals(n, "dcterms:accrualPeriodicity")])
+        add(N_("formats"), self.texts(n, "kzg:dataFormat"))
+        add(N_("services"), [self._service(v.value) for v in self.vals(n, "kzg:dataService")])
+        add(N_("gender disaggregation"), self.texts(n, "kzg:genderDisaggregation"))
+        add(N_("stated number of components"), self.texts(n, "kzg:componentCount"))
+        add(N_("components"), [self.component_line(v.value) for v in self.ordered(self.vals(n, "kzg:component"))])
+        add(N_("waves"), [self.wave_line(v.value) for v in self.vals(n, "kzg:wave")])
+        add(N_("gaps"), [self.gap_line(v.value) for v in self.vals(n, "kzg:gap")])
+        add(N_("note"), self.texts(n, "rdfs:comment") + self.texts(n, "dcterms:description"))
         return lines
 
     def part_formats(self, e: Node) -> list[str]:
@@ -353,7 +364,7 @@ class EntryView:
         groups.append(("Coverage", [
             ("places", T("dcterms:spatial")),
             ("period", [self.period(v.value) for v in self.vals(e, "dcterms:temporal")]),
-            ("frequency", [_freq(v) for v in self.vals(e, "dcterms:accrualPeriodicity")]),
+            ("frequency", [_freq(v, self._) for v in self.vals(e, "dcterms:accrualPeriodicity")]),
         ]))
         accounts = []
         for v in self.vals(e, "foaf:account"):
@@ -371,7 +382,7 @@ class EntryView:
             self.used.add((pn.iri, P("kzg:assessment")))
             part_lines += [f"{self.name(pv.value)}: {self.assessment_line(a.value)}" for a in pn.all(P("kzg:assessment"))]
         assessments = [
-            ("entry", entry_lines or ["not stated (the review says nothing about methodology)"]),
+            ("entry", entry_lines or [self._("not stated (the review says nothing about methodology)")]),
             ("parts", part_lines),
         ]
         groups.append(("Transparency assessments", assessments))
@@ -407,10 +418,28 @@ class EntryView:
         other = []
         for prop, values in sorted(e.props.items()):
             if (e.iri, prop) not in self.used:
-                other.append((_curie(prop), [v.text for v in values]))
+                other.append((self.property_labels.get(prop) or _curie(prop), [v.text for v in values]))
         if other:
             groups.append(("Other statements", other))
         return [(title, [(k, v) for k, v in fields if v]) for title, fields in groups]
+
+
+def _property_labels(catalogue, properties: set[str], lang: str) -> dict[str, str]:
+    """The ontology's rdfs:label of each property in ``lang`` (else English)."""
+    import pyoxigraph as ox
+
+    from kzgraph import iris
+
+    store = getattr(catalogue, "store", catalogue)
+    label = ox.NamedNode(iris.RDFS + "label")
+    out: dict[str, str] = {}
+    for prop in properties:
+        found = {q.object.language: q.object.value for q in store.quads_for_pattern(ox.NamedNode(prop), label, None)
+                 if isinstance(q.object, ox.Literal)}
+        text = found.get(lang) or found.get("en")
+        if text:
+            out[prop] = text
+    return out
 
 
 def _num(text: str) -> str:
@@ -420,8 +449,9 @@ def _num(text: str) -> str:
         return text
 
 
-def _freq(v: Value) -> str:
-    return v.label or {"ANNUAL": "annual", "IRREG": "irregular"}.get(v.value.rsplit("/", 1)[-1], v.value)
+def _freq(v: Value, _=lambda text: text) -> str:
+    known = {"ANNUAL": N_("annual"), "IRREG": N_("irregular")}.get(v.value.rsplit("/", 1)[-1])
+    return v.label or (_(known) if known else v.value)
 
 
 def _curie(iri: str) -> str:
@@ -450,8 +480,8 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-@click.command("show", short_help="Show everything the catalogue knows about one entry.")
-@click.argument("slug")
+@click.command("show", short_help="Show everything the catalogue knows about one entry, organization, publication or concept.")
+@click.argument("slug", shell_complete=complete_entry)
 @labels_option
 @format_option(["table", "json"], "table")
 @output_option
@@ -459,29 +489,48 @@ def render_text(title: str, groups, score_lines: list[str]) -> str:
 @root_option
 @data_option
 def show(slug: str, labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
-    """Show everything the catalogue knows about one entry, grouped and readable.
+    """Show everything the catalogue knows about one node, labelled in --labels.
 
-    Identity, place in the review, the organizations behind it, languages,
-    topics, coverage, channels, transparency assessments of the entry and its
-    parts, formats and services, gaps with their figures, publications,
-    programmes, curation flags, provenance, and the transparency score with
-    its breakdown. SLUG is the last part of the entry's IRI (see
-    'kzgraph sources'); --format table is the readable text view.
+    SLUG names any node of the catalogue: a slug (paperlab,
+    bureau-of-national-statistics, violence), a CURIE (id:paperlab,
+    topic:violence, lang:KAZ) or an IRI. For an entry: identity, place in the
+    review, the organizations behind it, languages, topics, coverage, channels,
+    transparency assessments of the entry and its parts, formats and services,
+    gaps with their figures, publications, programmes, curation flags,
+    provenance, and the transparency score with its breakdown. For any other
+    node (an organization, a publication, a concept, ...): every statement
+    about it and every statement that names it. Properties and values are shown
+    by their labels (the ontology's, a concept's) in the --labels language;
+    --format table is the readable text view.
 
     \b
     Example:
       kzgraph show paperlab
+      kzgraph show id:bureau-of-national-statistics
+      kzgraph show topic:violence --labels ru
       kzgraph show world-values-survey --labels ru
       kzgraph show central-asia-barometer --format json
     """
-    from kzgraph import facets
+    from kzgraph import facets, nodes
     from kzgraph.cli.query import write_output
 
     catalogue = load_from_options(root, data)
-    entry = facets.resolve_entry(catalogue, slug)
+    iri = nodes.resolve_node(catalogue, slug)
+    if not nodes.is_entry(catalogue, iri):
+        view = nodes.node_view(catalogue, iri, labels=labels)
+        if format_ == "json":
+            data_out = (json.dumps(view, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            from kzgraph.tables import wrap_text
+
+            data_out = wrap_text(nodes.render_text(view, labels), display_width(output)).encode("utf-8")
+        write_output(data_out, output)
+        return
+    entry = facets.ox.NamedNode(iri)
     result = facets.run_named(catalogue, facets.SHOW_QUERY, {"entry": entry}, labels=labels)
     rows = [{v: t for v, t in zip(result.variables, r) if t is not None} for r in result.rows]
     view = EntryView(entry.value, rows, labels)
+    view.property_labels = _property_labels(catalogue, {r["property"].value for r in rows}, labels)
     groups = view.groups()
 
     vocab = facets.Vocabularies.load(catalogue)

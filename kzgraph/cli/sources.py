@@ -10,7 +10,9 @@ from typing import Any, Sequence
 
 import click
 
+from kzgraph.cli.complete import facet_completer
 from kzgraph.cli.options import (
+    bom_option,
     data_option,
     display_width,
     endpoint_option,
@@ -35,14 +37,21 @@ def write_rows(
     shorten: Sequence[str] = (),
     keep: Sequence[str] = (),
 ) -> bytes:
-    """Render rows as an aligned table, CSV (RFC 4180, CRLF) or JSON (json_doc, else a list of objects).
+    """Render rows as an aligned table, CSV (RFC 4180, CRLF), Markdown, or JSON / NDJSON (json_doc, else
+    a list of objects; NDJSON: one object per line).
 
     The table is fitted to ``width`` when given (`kzgraph.tables.text_table`: ``shorten``
     columns cut with …, ``keep`` columns whole), else plain, one row per line.
     """
-    if fmt == "json":
+    from kzgraph import tables
+
+    if fmt in ("json", "ndjson"):
         doc = json_doc if json_doc is not None else [dict(zip(columns, r)) for r in rows]
+        if fmt == "ndjson":
+            return tables.ndjson(doc if isinstance(doc, list) else [doc]).encode("utf-8")
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "markdown":
+        return tables.markdown_table(columns, rows).encode("utf-8")
     cells = [["" if c is None else str(c) for c in r] for r in rows]
     if fmt == "csv":
         buf = io.StringIO(newline="")
@@ -50,10 +59,8 @@ def write_rows(
         w.writerow(columns)
         w.writerows(cells)
         return buf.getvalue().encode("utf-8")
-    from kzgraph.tables import text_table
-
     cells = [[c.replace("\n", " ") for c in r] for r in cells]
-    return text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
+    return tables.text_table(columns, cells, width, shorten=shorten, keep=keep).encode("utf-8")
 
 
 def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
@@ -65,21 +72,22 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 
 
 @click.command("sources", short_help="List catalogue entries, filtered by language, topic, type, format, ...")
-@click.option("--language", metavar="LANG", multiple=True, help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
+@click.option("--language", metavar="LANG", multiple=True, shell_complete=facet_completer("language"), help="Available in this language: a code (kk, kaz, KAZ) or a name (Kazakh); primary or occasional.")
 @click.option("--primary-only", is_flag=True, help="With --language: leave out entries that have the language only in occasional translations.")
-@click.option("--topic", metavar="TOPIC", multiple=True, help="About this topic or a narrower one: a slug (violence) or a label.")
-@click.option("--type", "org_type", metavar="TYPE", multiple=True, help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
-@click.option("--section", metavar="SECTION", multiple=True, help="Review section: a slug (local-ngos) or its number 1-4.")
-@click.option("--methodology", metavar="STATUS", multiple=True, help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
-@click.option("--data-format", metavar="FORMAT", multiple=True, help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
-@click.option("--country", metavar="COUNTRY", multiple=True, help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
+@click.option("--topic", metavar="TOPIC", multiple=True, shell_complete=facet_completer("topic"), help="About this topic or a narrower one: a slug (violence) or a label.")
+@click.option("--type", "org_type", metavar="TYPE", multiple=True, shell_complete=facet_completer("organization-type"), help="Organization type, narrower types included (un-body, ngo, independent-media, ...); a resource takes its publisher's type.")
+@click.option("--section", metavar="SECTION", multiple=True, shell_complete=facet_completer("review-section"), help="Review section: a slug (local-ngos) or its number 1-4.")
+@click.option("--methodology", metavar="STATUS", multiple=True, shell_complete=facet_completer("methodology-status"), help="Entry-level methodology status (available, partial, not-available, unclear, not-stated).")
+@click.option("--data-format", metavar="FORMAT", multiple=True, shell_complete=facet_completer("data-format", "access-service"), help="Data offered as csv, excel, spss, stata, or through an api or databank, by the entry or any of its parts.")
+@click.option("--country", metavar="COUNTRY", multiple=True, shell_complete=facet_completer("country", "region"), help="Coverage: a country (ISO code KAZ or KZ, or a name) or a region (central-asia).")
 @click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
 @click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
 @click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")
 @click.option("--search", metavar="TEXT", help="Case-insensitive text in a name, description or topic label, in English, Russian or Kazakh.")
 @click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
 @labels_option
-@format_option(["table", "json", "csv"], "table")
+@format_option(["table", "json", "csv", "markdown", "ndjson"], "table")
+@bom_option
 @output_option
 @pager_option
 @root_option
@@ -182,7 +190,7 @@ def sources(
         for r in rows
     ]
     doc = None
-    if format_ == "json":
+    if format_ in ("json", "ndjson"):
         doc = [
             {
                 "slug": r.slug,

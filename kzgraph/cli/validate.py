@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    SECONDS,
     data_option,
     display_width,
     endpoint_option,
@@ -19,6 +20,7 @@ from kzgraph.cli.options import (
 )
 
 REPORT_FORMATS = ("text", "json", "turtle")
+SEVERITY_LEVELS = ("violation", "warning", "info")
 
 
 @click.command("validate")
@@ -35,6 +37,14 @@ REPORT_FORMATS = ("text", "json", "turtle")
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
 @click.option(
+    "--severity",
+    type=click.Choice(SEVERITY_LEVELS, case_sensitive=False),
+    default=None,
+    help="List problems of this severity and above (default: warning; infos are the open curation "
+    "flags). The summary always counts everything.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="List violations only, then the summary (--severity violation).")
+@click.option(
     "--standalone",
     is_flag=True,
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
@@ -42,6 +52,10 @@ REPORT_FORMATS = ("text", "json", "turtle")
 @output_option
 @pager_option
 @endpoint_option
+@click.option(
+    "--timeout", type=SECONDS, default=None, metavar="SECONDS",
+    help="Stop after SECONDS (loading, reasoning and validation run in a child process that is killed).",
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def validate(
     root: Path | None,
@@ -49,10 +63,13 @@ def validate(
     infer: str | None,
     format_: str,
     strict: bool,
+    severity: str | None,
+    quiet: bool,
     standalone: bool,
     output: Path | None,
     files: tuple[Path, ...],
     endpoint=None,
+    timeout: float | None = None,
 ) -> None:
     """Validate the ontology, vocabularies and data against the SHACL shapes.
 
@@ -60,22 +77,60 @@ def validate(
     plus those files is validated, and only problems on nodes described in FILES
     are reported (--standalone: FILES with the ontology and vocabularies only,
     for a graph that stands on its own). Each problem is reported as
-    path:line: severity: message (focus node, property, offending value), grouped
-    by file, then a summary. Exit code 0 when there is no violation (warnings
+    path:line: severity: message (focus node, property, offending value) on the
+    line of the offending triple, grouped by file. Exit code 0 when there is no violation (warnings
     fail only with --strict), 1 when there are violations, 2 when a file does not
-    parse or the shapes are malformed. With --endpoint, the graph on the server
+    parse or the shapes are malformed. The text report starts with the summary
+    and lists violations and warnings (--severity info adds the open curation
+    flags; --quiet lists violations only). With --endpoint, the graph on the server
     is fetched (one CONSTRUCT) and validated here with the same shapes; problems
     name the node, as there is no file and line.
 
     \b
     Example:
       kzgraph validate
-      kzgraph validate data/entries/paperlab.ttl
+      kzgraph validate --quiet
+      kzgraph validate data/entries/paperlab.ttl --severity info
       kzgraph validate --standalone my-graph.ttl
       kzgraph validate --strict --format json -o report.json
       kzgraph validate --endpoint http://127.0.0.1:7878/query
     """
+    import sys
+
+    from kzgraph import deadline
     from kzgraph.atomic import write_atomically
+
+    if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
+        # Ctrl-C does not stop a SHACL-SPARQL constraint inside pyoxigraph; a child process can be killed
+        timeout = deadline.NO_DEADLINE
+    if quiet and severity not in (None, "violation"):
+        from kzgraph.errors import UsageError
+
+        raise UsageError(f"--quiet lists violations only; it cannot be combined with --severity {severity}")
+    text, summary, code = deadline.run(
+        lambda: _validate(root, data, infer, format_, strict, standalone, files, endpoint, severity, quiet),
+        timeout, "validation", "raise --timeout, or look for a costly SHACL-SPARQL constraint or --infer",
+    )
+    if output is not None:
+        write_atomically(output, text.encode("utf-8"))
+        click.echo(summary, err=True)
+    else:
+        from kzgraph.cli.query import write_output
+
+        if format_.lower() not in ("json", "turtle", "ttl"):
+            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
+            # file:line: at the start of its first line; a pipe gets one result per line
+            from kzgraph.tables import wrap_text
+
+            text = wrap_text(text, display_width(None), indent_after="    ")
+        write_output(text.encode("utf-8"), None)
+    if code:
+        click.get_current_context().exit(code)
+
+
+def _validate(root, data, infer, format_, strict, standalone, files, endpoint, severity=None,
+              quiet=False) -> tuple[str, str, int]:
+    """Load, validate and render: return the report text, its summary line and the exit code."""
     from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
     from kzgraph.shacl import validate as run_validation
@@ -106,10 +161,13 @@ def validate(
 
         raise InputError(f"no SHACL shapes found in {layout.shapes_dir}; check --root")
     report = run_validation(
-        catalogue, shapes, infer=infer, axioms=layout.axioms_file if infer else None
+        catalogue, shapes, infer=infer, axioms=layout.axioms_file if infer else None,
+        data_dir=None if endpoint is not None else layout.data_dir,
     )
     if named:
         report = report.only_files(named)
+    threshold = "violation" if quiet else (severity or "warning").lower()
+    shown = [r for r in report.results if _rank(r.severity) <= SEVERITY_LEVELS.index(threshold)]
 
     format_ = "turtle" if format_.lower() == "ttl" else format_.lower()
     if format_ == "json":
@@ -126,7 +184,7 @@ def validate(
                     "files": len(report.files),
                     "text": report.summary(),
                 },
-                "results": [r.to_dict() for r in report.results],
+                "results": [r.to_dict() for r in (shown if severity or quiet else report.results)],
             },
             ensure_ascii=False,
             indent=2,
@@ -134,38 +192,32 @@ def validate(
     elif format_ == "turtle":
         text = _turtle(report.graph)
     else:
-        text = render_text(report)
-
-    if output is not None:
-        write_atomically(output, text.encode("utf-8"))
-        click.echo(report.summary(), err=True)
-    else:
-        from kzgraph.cli.query import write_output
-
-        if format_ not in ("json", "turtle"):
-            # on a terminal (or with $COLUMNS) a long result wraps under its own text, the
-            # file:line: at the start of its first line; a pipe gets one result per line
-            from kzgraph.tables import wrap_text
-
-            text = wrap_text(text, display_width(None), indent_after="    ")
-        write_output(text.encode("utf-8"), None)
-    code = report.exit_code(strict=strict)
-    if code:
-        click.get_current_context().exit(code)
+        text = render_text(report, shown, hint=not quiet)
+    return text, report.summary(), report.exit_code(strict=strict)
 
 
-def render_text(report) -> str:
-    """Return the human report: results grouped by file, then the one-line summary."""
+def _rank(severity: str) -> int:
+    """0 violation, 1 warning, 2 info; a shape's own severity IRI counts as an info."""
+    level = severity.lower()
+    return SEVERITY_LEVELS.index(level) if level in SEVERITY_LEVELS else len(SEVERITY_LEVELS) - 1
+
+
+def render_text(report, results=None, hint: bool = True) -> str:
+    """Return the human report: the one-line summary, then ``results`` grouped by file.
+
+    ``results`` defaults to every result; when some are left out, a last line says how many and
+    how to list them (unless ``hint`` is false).
+    """
     from kzgraph.paths import display_path
     from kzgraph.shacl import compact, compact_path, compact_value
 
-    lines: list[str] = []
+    results = report.results if results is None else results
+    lines: list[str] = [report.summary()]
     current: object = object()
-    for result in report.results:
+    for result in results:
         where_file = result.location.path if result.location else None
         if where_file != current:
-            if lines:
-                lines.append("")
+            lines.append("")
             current = where_file
         where = f"{display_path(result.location.path)}:{result.location.line}" if result.location else "(no file)"
         detail = [compact(result.focus)]
@@ -175,9 +227,11 @@ def render_text(report) -> str:
             detail.append(compact_value(result.value))
         message = _compact_message(result.message)
         lines.append(f"{where}: {result.severity.lower()}: {message} ({', '.join(detail)})")
-    if lines:
-        lines.append("")
-    lines.append(report.summary())
+    left_out = len(report.results) - len(results)
+    if left_out and hint:
+        levels = sorted({_rank(r.severity) for r in report.results} - {_rank(r.severity) for r in results})
+        lowest = SEVERITY_LEVELS[max(levels)] if levels else "info"
+        lines += ["", f"{left_out} more not listed: kzgraph validate --severity {lowest} lists them"]
     return "\n".join(lines) + "\n"
 
 
