@@ -172,6 +172,10 @@ def test_schema_org_view_describes_every_dataset_and_keeps_places_plain(tmp_path
     assert [n["@id"] for n in datasets if not n.get("description")] == []
     places = [n for n in nodes if types(n) & {"Place", "Country"}]
     assert places
+    organization_properties = {"foundingDate", "dissolutionDate", "areaServed", "knowsLanguage",
+                               "parentOrganization", "founder", "funder", "url", "description"}
     for place in places:
-        assert set(place) <= {"@id", "@type", "name"}, place
+        # a place has its name (and, as one of our concepts, its term set), nothing of an organization
+        assert set(place) <= {"@id", "@type", "name", "inDefinedTermSet"}, place
+        assert not set(place) & organization_properties, place
         assert not types(place) & {"Organization", "NGO", "GovernmentOrganization", "NewsMediaOrganization"}
