@@ -42,6 +42,8 @@ def complete(words: str, shell: str = "bash") -> list[str]:
         ("kzgraph query -n founded", ["founded-between", "founded-in-year"]),
         ("kzgraph queries wvs", ["wvs-sample-sizes"]),
         ("kzgraph vocab orga", ["organization-type"]),
+        ("kzgraph query -n sources-by-topic --param to", ["topic="]),
+        ("kzgraph query -n sources-by-topic --param topic=lgb", ["topic=lgbtq-rights"]),
     ],
 )
 def test_completion(words, expected):

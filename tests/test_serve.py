@@ -23,7 +23,11 @@ import pytest
 from click.testing import CliRunner
 
 import serve_helpers
-from kzgraph import iris, named, remote, results, sparql
+from kzgraph import iris
+from kzgraph.query import named
+from kzgraph.store import remote
+from kzgraph.query import results
+from kzgraph.query import sparql
 from kzgraph.cli import main
 from kzgraph.errors import UsageError
 from kzgraph.serve import protocol, worker
@@ -145,7 +149,8 @@ def served(tmp_path_factory):
 def tight(tmp_path_factory):
     """A server with small limits: 5 rows, 1 s timeout (at most 2 s), 2 workers, small bodies."""
     server = serve_helpers.start(
-        tmp_path_factory.mktemp("tight"), "--max-rows", "5", "--timeout", "1", "--max-timeout", "2", "--workers", "2"
+        tmp_path_factory.mktemp("tight"), "--max-rows", "5", "--timeout", "1", "--max-timeout", "2", "--workers", "2",
+        "--no-site",
     )
     yield server
     server.stop()
@@ -153,7 +158,7 @@ def tight(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def catalogue(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     return load_catalogue(layout)
 
@@ -250,7 +255,7 @@ def test_named_query_gives_the_embedded_answer(served, catalogue, client, name, 
 @pytest.mark.servers
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_select_bytes_are_the_query_commands(served, fmt):
-    """The server writes with kzgraph.results: the same bytes as `kzgraph query --format`."""
+    """The server writes with kzgraph.query.results: the same bytes as `kzgraph query --format`."""
     nq = named.get_named("dissolved")
     out = CliRunner().invoke(main, ["query", "-n", "dissolved", "--format", fmt])
     assert out.exit_code == 0, out.output
@@ -532,7 +537,7 @@ def test_a_slow_body_is_cut(tight):
 
 @pytest.mark.servers
 def test_sigterm_lets_the_request_in_flight_finish_and_exits_0(tmp_path):
-    server = serve_helpers.start(tmp_path, "--timeout", "2", "--workers", "1")
+    server = serve_helpers.start(tmp_path, "--timeout", "2", "--workers", "1", "--no-site")
     answers = []
     t = threading.Thread(target=lambda: answers.append(post_query(server, CARTESIAN)))
     t.start()
@@ -547,7 +552,7 @@ def test_sigterm_lets_the_request_in_flight_finish_and_exits_0(tmp_path):
 
 @pytest.mark.servers
 def test_sigint_exits_0(tmp_path):
-    server = serve_helpers.start(tmp_path, "--workers", "1")
+    server = serve_helpers.start(tmp_path, "--workers", "1", "--no-site")
     assert server.stop(signal.SIGINT) == 0
 
 
@@ -614,7 +619,7 @@ def test_infer_serves_the_closure(tmp_path):
     out = CliRunner().invoke(main, ["query", text, "--infer", "rdfs", "--format", "json"])
     assert out.exit_code == 0, out.output
     closed = int(json.loads(out.stdout_bytes)["results"]["bindings"][0]["n"]["value"])
-    server = serve_helpers.start(tmp_path, "--infer", "rdfs", "--workers", "1")
+    server = serve_helpers.start(tmp_path, "--infer", "rdfs", "--workers", "1", "--no-site")
     try:
         status, _, body = post_query(server, text)
         served_count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
@@ -624,3 +629,11 @@ def test_infer_serves_the_closure(tmp_path):
         server.stop()
     assert status == 200 and served_count == closed > serve_helpers.health_count_floor()
     assert json.loads(body2)["boolean"] is True
+
+
+@pytest.mark.servers
+def test_without_the_site_iris_give_rdf(tight):
+    status, headers, _ = http(tight.url + "/id/paperlab", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    status, _, body = http(tight.url + "/index.html")
+    assert status == 404 and body.count(b"\n") == 1

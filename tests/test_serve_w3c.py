@@ -107,7 +107,7 @@ def test_the_readme_names_every_case():
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    server = serve_helpers.start(tmp_path_factory.mktemp("w3c"), "--workers", "1")
+    server = serve_helpers.start(tmp_path_factory.mktemp("w3c"), "--workers", "1", "--no-site")
     yield server
     server.stop()
 

@@ -101,3 +101,22 @@ def complete_entry(ctx, param, incomplete: str) -> list[str]:
 
 def complete_query(ctx, param, incomplete: str) -> list[str]:
     return query_names(incomplete)
+
+
+_PARAM_LINE = re.compile(r"^#\s?param:\s*([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+def complete_param(ctx, param, incomplete: str) -> list[str]:
+    """``--param NAME=`` for the named query given with -n; after ``topic=`` the topics, and so on."""
+    from kzgraph import iris, paths
+
+    name = (ctx.params.get("query_name") or "") if ctx is not None else ""
+    path = Path(paths.QUERIES_DIR) / f"{name}.rq"
+    if not name or not path.is_file():
+        return []
+    declared = [p for p in _PARAM_LINE.findall(path.read_text(encoding="utf-8")) if p != "labelLang"]
+    key, eq, value = incomplete.partition("=")
+    if not eq:
+        return [f"{p}=" for p in declared if p.startswith(key)]
+    scheme = iris.VOCAB_SCHEMES.get(key, key)
+    return [f"{key}={v}" for v in concept_values(scheme, value, ctx)]

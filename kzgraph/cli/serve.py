@@ -27,6 +27,8 @@ from kzgraph.errors import UsageError
               help="Most rows (or triples) in one answer; a longer one is cut and says so.")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=None, metavar="N",
               help="Query worker processes (default: the number of CPUs).")
+@click.option("--site/--no-site", "with_site", default=True, show_default=True,
+              help="Also serve the pages 'kzgraph site' builds (built in memory at startup).")
 def serve(
     host: str,
     port: int,
@@ -37,6 +39,7 @@ def serve(
     max_timeout: float,
     max_rows: int,
     workers: int | None,
+    with_site: bool,
 ) -> None:
     """Serve the graph over HTTP until Ctrl-C (or SIGTERM).
 
@@ -91,7 +94,7 @@ def serve(
             )
             context = export.context_for(resolve_layout(root))
             state = ServerState(settings=settings, dump=str(dump), linked=LinkedData(store, context),
-                                triples=len(store), site=_build_site(catalogue, root))
+                                triples=len(store), site=_build_site(catalogue, root) if with_site else None)
             runner.serve(state, host, port, sock=sock)
         finally:
             dump.unlink(missing_ok=True)
@@ -105,6 +108,11 @@ def _build_site(catalogue, root: Path | None) -> dict[str, bytes] | None:
         from kzgraph.site.build import build
     except ImportError:
         return None
+    from kzgraph.errors import KzgraphError
     from kzgraph.paths import resolve_layout
 
-    return build(catalogue, resolve_layout(root)).files
+    try:
+        return build(catalogue, resolve_layout(root)).files
+    except KzgraphError as err:  # the endpoint and the RDF still work without the pages
+        click.echo(f"kzgraph serve: warning: no HTML pages: {err}", err=True)
+        return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, endpoint_option, make_engine, root_option
+from kzgraph.cli.options import data_option, endpoint_option, open_from_options, root_option
 
 
 @click.command("site", short_help="Build the static website of the catalogue (en/ru/kk) into a folder.")
@@ -19,9 +19,12 @@ from kzgraph.cli.options import data_option, endpoint_option, make_engine, root_
 @click.option("--base-url", metavar="URL", default=None,
               help="Where the site will be published (e.g. https://example.org/kzgraph/): also write "
               "w3id/kzgraph/.htaccess, the w3id.org redirect rules that send the IRIs there.")
+@click.option("--no-report", "no_report", is_flag=True,
+              help="Leave the coverage report's charts (kzgraph report) out of the report page: they are "
+              "drawn in three languages and take most of the build's time.")
 @endpoint_option
 def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, no_validate: bool,
-         base_url: str | None, endpoint=None) -> None:
+         base_url: str | None, no_report: bool, endpoint=None) -> None:
     """Build the catalogue's website into OUT_DIR: plain HTML pages in English,
     Russian and Kazakh that work from any static host and from file://.
 
@@ -48,9 +51,10 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     import time
 
     from kzgraph.errors import NotConforming, UsageError
-    from kzgraph.loader import load_catalogue, load_shapes
     from kzgraph.paths import resolve_layout
+    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.site import build_site, outdir
+    from kzgraph.validate import validate
 
     started = time.perf_counter()
     if base_url is not None:
@@ -61,22 +65,19 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     layout = resolve_layout(root)
     outdir.check(out_dir, force, keep=(layout.root,))  # before any work: a bad OUT_DIR costs nothing
     if endpoint is not None:
-        from kzgraph.remote import fetch_catalogue
-
-        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+        catalogue = open_from_options(root, data, endpoint).local_copy()
     else:
         catalogue = load_catalogue(layout, extra=data)
     if not no_validate:
-        from kzgraph.shacl import validate as run_validation
-
-        report = run_validation(catalogue, load_shapes(layout))
+        report = validate(catalogue, load_shapes(layout))
         violations = report.count("Violation")
         if violations:
             raise NotConforming(
                 f"the graph has {violations} SHACL violation{'s' if violations != 1 else ''} "
                 f"({report.summary()}): run 'kzgraph validate' to see them, or build with --no-validate"
             )
-    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url, keep=(layout.root,))
+    result = build_site(catalogue, layout, out_dir, force=force, base_url=base_url, keep=(layout.root,),
+                        report=not no_report)
     elapsed = time.perf_counter() - started
     click.echo(
         f"wrote {result.pages} pages ({result.entries} entries × 3 languages and more), "

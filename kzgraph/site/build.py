@@ -72,9 +72,10 @@ class BuildResult:
 class SiteModel:
     """Everything the templates show, read from the graph once."""
 
-    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None) -> None:
-        from kzgraph import facets
+    def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
+        from kzgraph.query import facets
 
+        self.with_report = report
         self.target = target
         self.layout = layout
         self.base_url = base_url
@@ -248,22 +249,27 @@ def localized_rows(rows: list[dict], lang: str) -> tuple[list[dict], set[str]]:
     return kept, fallback
 
 
-def entry_groups(iri: str, rows: list[dict], lang: str) -> tuple[Any, list]:
-    """``show``'s entry view of one entry: its groups of (key, values)."""
-    from kzgraph.cli.show import EntryView  # the view `kzgraph show` renders
+def entry_groups(iri: str, rows: list[dict], lang: str) -> list[dict[str, Any]]:
+    """``show``'s entry view of one entry (`kzgraph.query.entry`, in ``lang``):
+    ``[{"key", "title", "fields": [(label, [text])]}]``."""
+    from kzgraph.query.entry import EntryView
 
     view = EntryView(iri, rows, lang)
-    return view, view.groups()
+    out = []
+    for group in view.groups():
+        fields = [(f["label"], list(f["values"])) for f in group["fields"]]
+        out.append({"key": group.get("key") or group["title"], "title": group["title"], "fields": fields})
+    return out
 
 
 # ---------------------------------------------------------------- building
 
 
-def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResult:
-    """Render the whole site in memory: site path -> bytes."""
+def build(target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> BuildResult:
+    """Render the whole site in memory: site path -> bytes (``report``: with the report's charts)."""
     from kzgraph.site import pages as page_builders
 
-    model = SiteModel(target, layout, base_url=base_url)
+    model = SiteModel(target, layout, base_url=base_url, report=report)
     pages = page_builders.all_pages(model)
     files: dict[str, bytes] = {}
     env = make_environment()
@@ -295,11 +301,11 @@ def build(target: Any, layout: Any, *, base_url: str | None = None) -> BuildResu
 
 
 def build_site(target: Any, layout: Any, out_dir: Path, *, force: bool = False, base_url: str | None = None,
-               keep: tuple[Path, ...] = ()) -> BuildResult:
+               keep: tuple[Path, ...] = (), report: bool = True) -> BuildResult:
     """Check ``out_dir``, build the site and put it there whole (``keep``: folders never replaced)."""
     out_dir = Path(out_dir)
     outdir.check(out_dir, force, keep)
-    result = build(target, layout, base_url=base_url)
+    result = build(target, layout, base_url=base_url, report=report)
     outdir.write(out_dir, result.files)
     return result
 

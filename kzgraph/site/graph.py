@@ -48,6 +48,7 @@ class GraphIndex:
         self.out: dict[str, dict[str, list[Any]]] = {}
         self.inc: dict[str, dict[str, list[str]]] = {}
         self.triples: list[ox.Triple] = []
+        self._labels: dict[tuple[str, str], Text] = {}
         seen: set[tuple] = set()
         for q in quads:
             s, p, o = q.subject, q.predicate, q.object
@@ -100,11 +101,13 @@ class GraphIndex:
 
     def label(self, node: str, lang: str) -> Text:
         """The node's name in ``lang`` (else English, else any), or its last IRI segment."""
-        for prop in LABEL_PROPERTIES:
-            found = self.texts(node, prop, lang)
-            if found:
-                return found[0]
-        return Text(local_name(node), "")
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = next(
+                (found[0] for prop in LABEL_PROPERTIES if (found := self.texts(node, prop, lang))),
+                Text(local_name(node), ""),
+            )
+        return self._labels[key]
 
     def has_label(self, node: str) -> bool:
         return any(self.values(node, p) for p in LABEL_PROPERTIES)

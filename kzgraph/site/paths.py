@@ -10,7 +10,6 @@ Every link is relative, so the site works from ``file://`` and from any folder o
 from __future__ import annotations
 
 import functools
-import posixpath
 
 from kzgraph import iris
 
@@ -25,16 +24,23 @@ def lang_path(lang: str, path: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def relative(target: str, current: str) -> str:
-    """The relative URL from the file ``current`` to the file ``target`` (both site paths)."""
-    base = posixpath.dirname(current) or "."
+    """The relative URL from the file ``current`` to the file ``target`` (both site paths).
+
+    Site paths are plain (no ``.`` or ``..`` segments, no leading ``/``), so this is a matter
+    of the folders they share: ``relative("id/a.html", "ru/id/b.html") == "../../id/a.html"``.
+    """
     anchor = ""
     if "#" in target:
         target, anchor = target.split("#", 1)
         anchor = "#" + anchor
     if not target:
         return anchor
-    rel = posixpath.relpath(target, base)
-    return rel + anchor
+    here = current.split("/")[:-1]
+    there = target.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    return "/".join([".."] * (len(here) - shared) + there[shared:]) + anchor
 
 
 def id_path(iri: str) -> str | None:
