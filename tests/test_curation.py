@@ -104,7 +104,7 @@ def _short(iri: str) -> str:
 
 @pytest.fixture(scope="module")
 def catalogue(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     return load_catalogue(layout)
 
