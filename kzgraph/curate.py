@@ -90,8 +90,8 @@ def new_entry(
 
     Refuses (UsageError) a slug that is not kebab-case, or that names an existing file or subject.
     """
-    from kzgraph.atomic import write_atomically
-    from kzgraph.canonical import canonical_text, render
+    from kzgraph.output import write_atomically
+    from kzgraph.export.canonical import canonical_text, render
     from kzgraph.paths import display_path
 
     from kzgraph.paths import CATALOGUE_DIR
@@ -125,8 +125,8 @@ def new_entry(
 
 def _with_resource(catalogue_path: Path, subject: str) -> str:
     """Return the catalogue record's canonical text with ``subject`` added to its dcat:resource."""
-    from kzgraph.canonical import leading_comments, render
-    from kzgraph.loader import load_files
+    from kzgraph.export.canonical import leading_comments, render
+    from kzgraph.load import load_files
 
     loaded = load_files([catalogue_path])
     quads = list(loaded.quads)

@@ -73,9 +73,7 @@ class SiteModel:
     """Everything the templates show, read from the graph once."""
 
     def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
-        from kzgraph.site.compat import facets as _facets
-
-        facets = _facets()
+        from kzgraph.query import facets
 
         self.with_report = report
         self.target = target
@@ -251,38 +249,16 @@ def localized_rows(rows: list[dict], lang: str) -> tuple[list[dict], set[str]]:
     return kept, fallback
 
 
-# the keys of the entry view's groups (the library view names them; the older one only titles them)
-GROUP_KEYS = {
-    "Identity": "identity", "Place in the review": "place", "Organization and publisher": "organization",
-    "Languages": "languages", "Topics": "topics", "Coverage": "coverage", "Channels": "channels",
-    "Transparency assessments": "assessments", "Data formats and services": "formats", "Gaps": "gaps",
-    "Components and waves": "components", "Publications": "publications", "Programmes": "programmes",
-    "Curation flags": "flags", "Provenance": "provenance", "Other statements": "other",
-}
-
-
 def entry_groups(iri: str, rows: list[dict], lang: str) -> list[dict[str, Any]]:
-    """``show``'s entry view of one entry: ``[{"key", "title", "fields": [(label, [text])]}]``.
+    """``show``'s entry view of one entry (`kzgraph.query.entry`, in ``lang``):
+    ``[{"key", "title", "fields": [(label, [text])]}]``."""
+    from kzgraph.query.entry import EntryView
 
-    The view is the library's (``kzgraph.query.entry`` once the package is reshaped, else the
-    one `kzgraph show` has kept in ``kzgraph.cli.show``); both shapes of its groups are read.
-    """
-    try:
-        from kzgraph.query.entry import EntryView  # the library's entry view
-
-        view = EntryView(iri, rows)
-    except ImportError:
-        from kzgraph.cli.show import EntryView
-
-        view = EntryView(iri, rows, lang)
+    view = EntryView(iri, rows, lang)
     out = []
     for group in view.groups():
-        if isinstance(group, dict):
-            fields = [(f["label"], list(f["values"])) for f in group["fields"]]
-            out.append({"key": group.get("key") or group["title"], "title": group["title"], "fields": fields})
-        else:
-            title, fields = group
-            out.append({"key": GROUP_KEYS.get(title, title), "title": title, "fields": list(fields)})
+        fields = [(f["label"], list(f["values"])) for f in group["fields"]]
+        out.append({"key": group.get("key") or group["title"], "title": group["title"], "fields": fields})
     return out
 
 

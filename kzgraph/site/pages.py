@@ -366,9 +366,7 @@ def export_files(model: SiteModel) -> dict[str, bytes]:
     """Every file of `kzgraph export --all`, built by the exporter itself."""
     if not hasattr(model, "_exports"):
         from kzgraph import export as ex
-        from kzgraph.site import compat
-
-        profiles = compat.profiles()
+        from kzgraph.export import profiles
 
         triples = ex.prepare(ex.catalogue_triples(model.target)) if hasattr(model.target, "quads") else ex.prepare(model.g.triples)
         context = ex.context_for(model.layout)
