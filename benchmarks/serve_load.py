@@ -113,8 +113,14 @@ def query_texts() -> list[str]:
     """Every named query, bound as run.py binds it, with the project's prefixes written out."""
     from run import named_query_args
 
-    from kzgraph import iris, named, remote, sparql
-    from kzgraph.loader import load_catalogue
+    from kzgraph import iris
+
+    from kzgraph.query import named
+
+    from kzgraph.store import remote
+
+    from kzgraph.query import sparql
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     store = load_catalogue(resolve_layout(REPO)).store
@@ -123,7 +129,7 @@ def query_texts() -> list[str]:
         nq = named.get_named(name)
         kinds = {p.name: p.kind for p in nq.params}
         raw = dict(a.split("=", 1) for a in args[1::2])
-        bindings = {k: sparql.parse_param_value(v, kinds[k], store=store, prefixes=iris.PREFIXES, name=k)
+        bindings = {k: sparql.parse_param_value(v, kinds[k], catalogue=store, prefixes=iris.PREFIXES, name=k)
                     for k, v in raw.items()}
         if nq.param(named.LABELS_PARAM):
             bindings[named.LABELS_PARAM] = sparql.parse_param_value("en", "lang")
@@ -133,7 +139,7 @@ def query_texts() -> list[str]:
 
 def page_paths() -> list[str]:
     from kzgraph import iris
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     store = load_catalogue(resolve_layout(REPO)).store

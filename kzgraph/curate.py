@@ -90,10 +90,15 @@ def new_entry(
 
     Refuses (UsageError) a slug that is not kebab-case, or that names an existing file or subject.
     """
-    from kzgraph.atomic import write_atomically
-    from kzgraph.canonical import canonical_text, render
+    from kzgraph.output import write_atomically
+    from kzgraph.export.canonical import canonical_text, render
     from kzgraph.paths import display_path
 
+    from kzgraph.paths import CATALOGUE_DIR
+
+    if Path(data_dir).resolve().parent == CATALOGUE_DIR.resolve():
+        raise UsageError("this is the copy of the graph installed with kzgraph; run kzgraph new in a checkout "
+                         "(cd into it, or give --root DIR)")
     if not SLUG.fullmatch(slug):
         raise UsageError(f"slug {slug!r} is not lowercase ASCII kebab-case; use e.g. {_suggest_slug(slug)!r}")
     if not name.strip():
@@ -120,8 +125,8 @@ def new_entry(
 
 def _with_resource(catalogue_path: Path, subject: str) -> str:
     """Return the catalogue record's canonical text with ``subject`` added to its dcat:resource."""
-    from kzgraph.canonical import leading_comments, render
-    from kzgraph.loader import load_files
+    from kzgraph.export.canonical import leading_comments, render
+    from kzgraph.load import load_files
 
     loaded = load_files([catalogue_path])
     quads = list(loaded.quads)

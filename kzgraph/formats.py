@@ -9,6 +9,11 @@ import click
 
 GRAPH = "graph"  # an RDF serialization of triples or quads
 RESULTS = "results"  # a rendering of SPARQL SELECT/ASK results
+REPORT = "report"  # a readable text report (validate)
+
+# The views `export --profile` writes (kzgraph/profiles/NAME.rq) and the closures `--infer` adds.
+PROFILES = ("dcat-ap", "schema-org")
+INFER_MODES = ("rdfs", "owlrl")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ FORMATS: tuple[Format, ...] = (
     Format("ndjson", RESULTS, ("jsonl", "jsonlines"), ".ndjson", "application/x-ndjson"),
     # SPARQL results XML; RDF/XML is "rdfxml" and the two are never confused.
     Format("xml", RESULTS, (), ".xml", "application/sparql-results+xml"),
+    Format("text", REPORT, (), ".txt", "text/plain"),
 )
 
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
@@ -75,3 +81,15 @@ class FormatChoice(click.Choice):
 
     def convert(self, value, param, ctx):
         return normalize(super().convert(value, param, ctx))
+
+
+def for_path(path: str | None, allowed: Iterable[str]) -> str | None:
+    """The allowed format a file name's suffix names (``scores.csv`` → csv), or None."""
+    if not path:
+        return None
+    suffix = "." + str(path).rsplit(".", 1)[-1].lower() if "." in str(path).rsplit("/", 1)[-1] else ""
+    if not suffix:
+        return None
+    canonical = [normalize(name) for name in allowed]
+    found = [name for name in canonical if BY_NAME[name].suffix == suffix]
+    return found[0] if len(found) == 1 else None

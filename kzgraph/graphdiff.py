@@ -140,7 +140,7 @@ def revision_tree(revision: str, repo: Path) -> Iterator[Path]:
 
 def load_side(path: Path) -> list[ox.Quad]:
     """Load a folder: a graph root (ontology/, data/) by its layout, else every RDF file in it."""
-    from kzgraph.loader import load_catalogue, load_files
+    from kzgraph.load import load_catalogue, load_files
     from kzgraph.paths import Layout
 
     if (path / "ontology").is_dir() or (path / "data").is_dir():
@@ -180,7 +180,7 @@ def _canonical(quads: list[ox.Quad]) -> set[tuple[str, str, str]]:
                  else str(q.object)) for q in quads}
     from rdflib.compare import to_canonical_graph
 
-    from kzgraph.loader import from_rdflib, to_rdflib
+    from kzgraph.load import from_rdflib, to_rdflib
 
     canonical = to_canonical_graph(to_rdflib(quads))
     return {(_key(t.subject), t.predicate.value, _key(t.object) if isinstance(t.object, (ox.NamedNode, ox.BlankNode))
@@ -254,7 +254,7 @@ def diff_sides(old: str, new: str, repo: Path | None) -> GraphDiff:
 
 def render_text(diff: GraphDiff) -> str:
     """Return the readable diff: the summary, entries added and removed, then changes per node."""
-    from kzgraph.shacl import compact, compact_value
+    from kzgraph.validate import compact, compact_value
 
     def term(value: str) -> str:
         return compact_value(value) if value.startswith(("<", '"')) or "://" not in value else compact(value)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+# The named graph the catalogue lives in: N-Quads/TriG exports, `kzgraph push`, --graph's default.
+GRAPH = "https://w3id.org/kzgraph/graph"
+
 KZG = "https://w3id.org/kzgraph/ontology#"
+# The vocabulary of kzgraph/views/*.ttl (how the entry view groups and writes statements).
+VIEW = "https://w3id.org/kzgraph/view#"
 ID = "https://w3id.org/kzgraph/id/"
 VOCAB = "https://w3id.org/kzgraph/vocab/"
 

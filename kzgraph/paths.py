@@ -11,6 +11,11 @@ from kzgraph.errors import UsageError
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Named SPARQL queries ship as package files next to the code.
 QUERIES_DIR = PACKAGE_DIR / "queries"
+# Quality checks (`*-violation.rq`, run by validate) and the export profiles (CONSTRUCT views).
+CHECKS_DIR = PACKAGE_DIR / "checks"
+PROFILES_DIR = PACKAGE_DIR / "profiles"
+# Views of the graph for people (which statements go where, under which label): entry.ttl for show.
+VIEWS_DIR = PACKAGE_DIR / "views"
 # The wheel carries a copy of ontology/, data/ and shapes/ here (pyproject.toml, force-include).
 CATALOGUE_DIR = PACKAGE_DIR / "_catalogue"
 

@@ -75,7 +75,7 @@ def _objects(quads, subject: str, predicate: str) -> list[ox.Literal | ox.NamedN
 
 def current_version(catalogue_file: Path) -> str:
     """The catalogue's version (``dcat:version`` of ``id:catalogue``)."""
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     found = _objects(load_files([catalogue_file]).quads, CATALOGUE, iris.DCAT + "version")
     if len(found) != 1 or not isinstance(found[0], ox.Literal):
@@ -123,8 +123,8 @@ def release_date(root: Path, quads) -> str:
 
 def versioned_catalogue(path: Path, version: str, date: str) -> str:
     """The catalogue record's canonical text with its version and modification date set."""
-    from kzgraph.canonical import leading_comments, render
-    from kzgraph.loader import load_files
+    from kzgraph.export.canonical import leading_comments, render
+    from kzgraph.load import load_files
 
     replaced = {iris.DCAT + "version": ox.Literal(version), iris.OWL + "versionInfo": ox.Literal(version),
                 iris.DCTERMS + "modified": ox.Literal(date, datatype=ox.NamedNode(iris.XSD + "date"))}
@@ -134,8 +134,8 @@ def versioned_catalogue(path: Path, version: str, date: str) -> str:
     text = path.read_text(encoding="utf-8-sig")
     comments = None
     if "#" in text:
-        from kzgraph.canonical import _header_end
-        from kzgraph.triple_lines import scan_triple_lines
+        from kzgraph.export.canonical import _header_end
+        from kzgraph.load.triple_lines import scan_triple_lines
 
         header = leading_comments(text)
         comments = scan_triple_lines(text, base=path.resolve().as_uri(), comments=True,
@@ -149,7 +149,7 @@ _VERSION_IRI = re.compile(r"(owl:versionIRI\s+<" + re.escape(ONTOLOGY_IRI) + r"/
 
 def versioned_ontology(path: Path, version: str) -> str:
     """The ontology's text with owl:versionInfo and owl:versionIRI set (the rest kept as written)."""
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     text = path.read_text(encoding="utf-8")
     new, infos = _VERSION_INFO.subn(lambda m: f'{m[1]}"{version}"', text)
@@ -174,8 +174,8 @@ def versioned_ontology(path: Path, version: str) -> str:
 def export_all(layout) -> dict[str, bytes]:
     """The files ``kzgraph export --all`` writes, for ``layout``."""
     from kzgraph import export as ex
-    from kzgraph import profiles
-    from kzgraph.loader import load_catalogue
+    from kzgraph.export import profiles
+    from kzgraph.load import load_catalogue
 
     catalogue = load_catalogue(layout, store=False)
     lines = ex.catalogue_lines(catalogue)
@@ -186,7 +186,7 @@ def export_all(layout) -> dict[str, bytes]:
 
 def release_record(files: dict[str, bytes], version: str, date: str) -> str:
     """The DCAT record of the release: a distribution per dump with its size and SHA-256."""
-    from kzgraph.canonical import render
+    from kzgraph.export.canonical import render
 
     n, lit = ox.NamedNode, ox.Literal
     record = n(CATALOGUE)
@@ -232,7 +232,7 @@ def sha256sums(files: dict[str, bytes]) -> bytes:
 
 def changelog_entry(version: str, date: str, previous: str, diff) -> str:
     """The CHANGELOG.md entry of a release, from the diff against the previous one."""
-    from kzgraph.shacl import compact
+    from kzgraph.validate import compact
 
     def named(entry: str) -> str:
         label = diff.labels.get(entry)
@@ -268,13 +268,18 @@ def updated_changelog(path: Path, entry: str) -> str:
 def make_release(layout, version: str, output: Path | None = None, previous: str | None = None,
                  date: str | None = None) -> Release:
     """Make release ``version`` of the graph at ``layout``; see the module docstring."""
-    from kzgraph.atomic import write_atomically
+    from kzgraph.output import write_file
     from kzgraph.graphdiff import compare, side
-    from kzgraph.loader import load_catalogue, load_shapes
+    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.paths import Layout, display_path
-    from kzgraph.shacl import validate
+    from kzgraph.validate import validate
+
+    from kzgraph.paths import CATALOGUE_DIR
 
     root = layout.root
+    if Path(root).resolve() == CATALOGUE_DIR.resolve():
+        raise UsageError("this is the copy of the graph installed with kzgraph; release a checkout "
+                         "(cd into it, or give --root DIR)")
     catalogue_file = layout.data_dir / "catalogue.ttl"
     if not catalogue_file.is_file():
         raise InputError("no catalogue record to release", display_path(catalogue_file))
@@ -340,7 +345,7 @@ def make_release(layout, version: str, output: Path | None = None, previous: str
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-        write_atomically(catalogue_file, new_catalogue.encode("utf-8"))
-        write_atomically(layout.ontology_file, new_ontology.encode("utf-8"))
-        write_atomically(root / CHANGELOG, updated_changelog(root / CHANGELOG, entry).encode("utf-8"))
+        write_file(catalogue_file, new_catalogue.encode("utf-8"))
+        write_file(layout.ontology_file, new_ontology.encode("utf-8"))
+        write_file(root / CHANGELOG, updated_changelog(root / CHANGELOG, entry).encode("utf-8"))
     return Release(version, last, when, directory, sorted(files), entry)

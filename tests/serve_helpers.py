@@ -79,7 +79,7 @@ def start(folder: Path, *args: str, port: int | None = None) -> Served:
 
 def health_count_floor() -> int:
     """More triples than the asserted catalogue has (a closure must exceed it)."""
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     return len(load_catalogue(resolve_layout(REPO)).store)

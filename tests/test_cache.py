@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph import cache
+from kzgraph.load import cache
 from kzgraph.cli import main
-from kzgraph.loader import load_catalogue
+from kzgraph.load import load_catalogue
 from kzgraph.paths import Layout
 
 from conftest import GOOD_ROOT, REPO, needs_catalogue

@@ -228,6 +228,21 @@ def test_ci_runs_exactly_the_readme_test_command():
     )
     ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines
+    # ... and after it the marked groups that the default run deselects, where "no test
+    # collected" (exit 5) is success for that run only.
+    marked = '.venv/bin/python -m pytest -q -m "servers or browser" || status=$?'
+    assert marked in ci_lines
+    assert ci_lines.index(marked) > ci_lines.index(test_command)
+    assert any("-ne 5" in line for line in ci_lines[ci_lines.index(marked):])
+
+
+def test_default_run_deselects_exactly_the_registered_groups():
+    import tomllib
+
+    options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    registered = {line.split(":", 1)[0] for line in options["markers"]}
+    assert registered == {"servers", "browser"}
+    assert "-m 'not servers and not browser'" in options["addopts"]
 
 
 def test_readme_files_example_is_real_output(runner, monkeypatch):

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib.query import Result as RdflibResult
 
-from kzgraph import named
+from kzgraph.query import named
 from kzgraph.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -64,7 +64,9 @@ def test_select_formats_parse_with_rdflib(fmt):
 @pytest.mark.parametrize("timeout", [[], ["--timeout", "30"]])
 def test_tsv_written_by_pyoxigraph_matches_the_row_writer(timeout):
     """--format tsv lets pyoxigraph write the rows (also in the --timeout child): same bytes."""
-    from kzgraph import iris, results, sparql
+    from kzgraph import iris
+    from kzgraph.query import results
+    from kzgraph.query import sparql
     from kzgraph.cli.options import load_from_options
 
     q = "SELECT ?s ?p ?o (STRLEN(STR(?o)) AS ?n) WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -78,7 +80,8 @@ def test_tsv_written_by_pyoxigraph_matches_the_row_writer(timeout):
 
 def test_tsv_with_a_triple_term_is_written_from_the_rows():
     """pyoxigraph writes an RDF 1.2 triple term as <<( s p o )>>; the output stays ours."""
-    from kzgraph import results, sparql
+    from kzgraph.query import results
+    from kzgraph.query import sparql
 
     q = 'SELECT ?s (TRIPLE(?s, rdfs:comment, "1") AS ?t) (1 AS ?n) WHERE { ?s a kzg:Source } ORDER BY ?s'
     r = run(q, "--format", "tsv")

@@ -89,7 +89,7 @@ def test_json(runner):
 
 
 def test_score_breakdown(runner):
-    from kzgraph import named
+    from kzgraph.query import named
     from kzgraph.errors import UsageError
 
     try:
@@ -139,7 +139,7 @@ def test_scoring_only_the_shown_entry_changes_nothing(runner, args):
     """`show` binds its entry to the score query's `entry` parameter: same output as scoring all."""
     from unittest import mock
 
-    from kzgraph import facets
+    from kzgraph.query import facets
 
     restricted = show(runner, *args)
     scores = facets.scores

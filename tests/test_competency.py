@@ -21,7 +21,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kzgraph import iris, named, sparql
+from kzgraph import iris
+
+from kzgraph.query import named
+
+from kzgraph.query import sparql
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "kzgraph" / "queries"
 
@@ -30,7 +34,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "kzgraph" / "queries"
 
 @pytest.fixture(scope="module")
 def catalogue(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     return load_catalogue(layout)
 
@@ -63,7 +67,7 @@ def run(catalogue, name, labels=None, **params):
     nq = named.get_named(name)
     kinds = {p.name: p.kind for p in nq.params}
     bindings = {
-        k: sparql.parse_param_value(str(v), kinds[k], store=catalogue.store, prefixes=iris.PREFIXES)
+        k: sparql.parse_param_value(str(v), kinds[k], catalogue=catalogue, prefixes=iris.PREFIXES)
         for k, v in params.items()
     }
     if labels is not None:
@@ -362,6 +366,49 @@ CASES = [
     }),
     # the review's languages: Kazakh, Russian, English and (media 12) Uzbek
     ("vocabulary", {"scheme": "<https://w3id.org/kzgraph/vocab/language>"}, ("concept",), {"KAZ", "RUS", "ENG", "UZB"}),
+    # report chart 4: World Bank Gender Data Portal (2.1: CSV, API, Databank); Central Asia
+    # Barometer (7: SPSS, Excel, Stata; questionnaires record male or female); IOM (9: respondents
+    # split between male and female); FES (4: gendered breakdown for some survey questions);
+    # UN Women Country Data Sheet (1.1: environmental data without a gender breakdown)
+    ("report-data-access", {}, ("entry", "value"), {
+        ("world-bank-gender-data-portal", "csv"), ("world-bank-gender-data-portal", "api"),
+        ("world-bank-gender-data-portal", "databank"), ("central-asia-barometer", "spss"),
+        ("central-asia-barometer", "excel"), ("central-asia-barometer", "stata"),
+        ("central-asia-barometer", "binary"), ("iom", "binary"),
+        ("friedrich-ebert-stiftung", "some-questions"), ("un-women-country-data-sheet", "not-disaggregated"),
+    }),
+    # report chart 6: every founding and dissolution year the review states (INGOs 10-12;
+    # local 5, 6, 8-11; government 2; media 1-5, 8, 10-12, 14, 15)
+    ("report-timeline", {}, ("entry", "founded", "dissolved"), {
+        ("soros-foundation-kazakhstan", "1995", None), ("osce-academy-bishkek", "2002", None),
+        ("fpri", "2002", None), ("kazfem", "2015", None), ("svet", "2018", None), ("misk", "1998", None),
+        ("gender-economics-research-center", "2018", None), ("femagora", "2018", None),
+        ("artyq-emes", "2021", None), ("adilet-zan", "2012", None), ("kok-team", "2017", "2022"),
+        ("vlast", "2012", None), ("holanews", "2012", None), ("batyr-jamal", "2021", None),
+        ("masa-media", "2021", None), ("factcheck-kz", "2017", None), ("til-kespek-joq", "2020", None),
+        ("mediazona-central-asia", "2014", None), ("orda", "2020", None), ("eurasianet", "1999", None),
+        ("the-diplomat", "2002", None),
+    }),
+    # report chart 7, countries: Adamdar/CA (media 9: Kyrgyzstan, Uzbekistan, Tajikistan), Mediazona
+    # (media 11: Kyrgyzstan, Uzbekistan), Orda (media 12: Uzbekistan), UNDP's infographic (1.5:
+    # Uzbekistan, Afghanistan), Spotlight (1.6: Central Asia and Afghanistan)
+    ("report-coverage", {}, ("place", "entry"), {
+        ("KGZ", "adamdar-ca"), ("UZB", "adamdar-ca"), ("TJK", "adamdar-ca"),
+        ("KGZ", "mediazona-central-asia"), ("UZB", "mediazona-central-asia"), ("UZB", "orda"),
+        ("UZB", "undp-kazakhstan"), ("AFG", "undp-kazakhstan"), ("AFG", "spotlight-initiative-central-asia"),
+        # regions: Central Asia (1.6, 7, 8, 12, local 10, media 14, 15), the South Caucasus
+        # (media 14), the Eurasian region of the OECD's partnership (6)
+        ("central-asia", "spotlight-initiative-central-asia"), ("central-asia", "central-asia-barometer"),
+        ("central-asia", "oxus-society"), ("central-asia", "fpri"), ("central-asia", "femagora"),
+        ("central-asia", "eurasianet"), ("central-asia", "the-diplomat"),
+        ("south-caucasus", "eurasianet"), ("eurasia", "oecd"),
+    }),
+    # not the review's: the ontology's own labels of a property (ontology/kzg.ttl), which show's
+    # documents carry for each field
+    ("property-labels", {"property": "kzg:primaryLanguage"}, ("property", "name"), {
+        ("kzg:primaryLanguage", "primary language"), ("kzg:primaryLanguage", "основной язык"),
+        ("kzg:primaryLanguage", "негізгі тіл"),
+    }),
     # INGOs 8 Washington DC; 11 Bishkek; 12 Philadelphia; media 15 Arlington, Virginia;
     # INGOs 4: FES is a "German political foundation", so its seat is in Germany
     ("based-outside-kazakhstan", {}, ("entry", "country"), {
@@ -728,6 +775,8 @@ def test_exactly_47_entries_18_12_2_15(catalogue):
 SPECIAL = {
     "links", "channels-per-entry", "gaps-with-figures", "stated-figures",
     "curation-flags", "transparency-score", "flags", "stats", "show", "node",
+    # counts per topic, section, type and target: checked against the review in tests/test_report.py
+    "report-topic-language", "report-methodology", "report-score-groups", "report-sdg5",
 }
 
 

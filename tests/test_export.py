@@ -12,9 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kzgraph import atomic
+from kzgraph import output as atomic
 from kzgraph import export as ex
-from kzgraph import iris, profiles
+from kzgraph import iris
+from kzgraph.export import profiles
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures" / "export" / "root"
@@ -44,7 +45,7 @@ def fixture_root(tmp_path_factory) -> Path:
 
 
 def load(root: Path):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     layout = resolve_layout(root)
@@ -66,7 +67,7 @@ def real_graph():
 
 
 def to_rdflib(triples):
-    from kzgraph.loader import to_rdflib as convert
+    from kzgraph.load import to_rdflib as convert
 
     return convert(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
 
@@ -290,7 +291,7 @@ def test_trig_and_nquads_use_the_documented_named_graph(fixture_graph):
     for fmt in ("nq", "trig"):
         data = ex.serialize(triples, fmt)
         graphs = {q.graph_name for q in ox.parse(data, format=PARSERS[fmt][1])}
-        assert graphs == {ox.NamedNode(ex.GRAPH_IRI)}
+        assert graphs == {ox.NamedNode(iris.GRAPH)}
 
 
 # ---------------------------------------------------------------- determinism
@@ -415,7 +416,7 @@ def test_failing_export_through_the_cli_keeps_the_old_output(tmp_path, fixture_r
     def broken(*args, **kwargs):
         raise ex.RuntimeFailure("JSON-LD compaction failed: simulated")
 
-    monkeypatch.setattr(ex, "compact_jsonld", broken)
+    monkeypatch.setattr(ex.jsonld, "compact_jsonld", broken)
     monkeypatch.setattr(ex.DirectCompactor, "compact_lines", broken)  # the path export takes now
     result = runner.invoke(main, ["export", "--root", str(fixture_root), "--format", "jsonld", "-o", str(target)])
     assert result.exit_code == 3
@@ -553,14 +554,16 @@ def _reasoner_or_skip():
     try:
         from kzgraph import reason  # noqa: F401
     except ImportError:
-        pytest.skip("kzgraph/reason.py has not landed yet")
+        pytest.skip("kzgraph.reason has not landed yet")
 
 
 @pytest.mark.parametrize("mode", ["rdfs", "owlrl"])
 def test_inferred_export_has_no_owlrl_noise_and_loads_in_pyoxigraph(fixture_graph, mode):
     _reasoner_or_skip()
     layout, catalogue, asserted = fixture_graph
-    triples = ex.prepare(ex.inferred_triples(catalogue, mode, layout))
+    from kzgraph import reason
+
+    triples = ex.prepare(reason.infer(catalogue, mode, root=layout.root).triples())
     standard = (iris.RDF, iris.RDFS, iris.OWL, iris.XSD)
     for t in triples:
         assert not isinstance(t.subject, ox.Literal)
@@ -624,7 +627,7 @@ def test_memoized_compaction_matches_pyld(fixture_graph):
 def old_write_turtle(triples, indent: str = "", trig: bool = False) -> bytes:
     """The Turtle/TriG writer as it was before it worked from N-Triples lines (term objects,
     canonical.Writer and canonical.subject_block): the reference the line writer must match."""
-    from kzgraph.canonical import Writer, subject_block
+    from kzgraph.export.canonical import Writer, subject_block
 
     writer = Writer()
 
@@ -649,7 +652,7 @@ def old_write_turtle(triples, indent: str = "", trig: bool = False) -> bytes:
     ]
     text = "".join(f"@prefix {name}: <{iris.PREFIXES[name]}> .\n" for name in sorted(writer.used))
     if trig:
-        text += ("\n" if text else "") + f"<{ex.GRAPH_IRI}> {{\n" + ("\n\n".join(blocks) + "\n" if blocks else "") + "}\n"
+        text += ("\n" if text else "") + f"<{iris.GRAPH}> {{\n" + ("\n\n".join(blocks) + "\n" if blocks else "") + "}\n"
     elif blocks:
         text += ("\n" if text else "") + "\n\n".join(blocks) + "\n"
     return text.encode("utf-8")
@@ -721,7 +724,7 @@ def test_catalogue_lines_are_the_lines_prepare_sorts(fixture_root, monkeypatch):
     """catalogue_lines (from the parse cache's file, or serialized when not cached) gives exactly
     the sorted, de-duplicated N-Triples lines of prepare(catalogue_triples(...)), and
     triples_from_lines gives back prepare's triples."""
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     layout = resolve_layout(REPO)
@@ -738,7 +741,7 @@ def test_catalogue_lines_are_the_lines_prepare_sorts(fixture_root, monkeypatch):
 
 
 def test_catalogue_lines_refuse_blank_nodes(tmp_path):
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     path = tmp_path / "b.ttl"
     path.write_text('<https://example.org/a> <https://example.org/p> [ <https://example.org/q> "x" ] .\n')
@@ -866,7 +869,7 @@ def test_dump_json_is_json_dumps_indented(document):
 def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monkeypatch):
     """The parse cache's N-Quads text (pyoxigraph's writer) is canonical N-Triples, as nt_term
     writes it: control characters, DEL, quotes, backslashes, U+2028, language-tag case."""
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = tmp_path / "escapes.ttl"
@@ -889,7 +892,7 @@ def test_catalogue_lines_keep_canonical_escapes_through_the_cache(tmp_path, monk
 def test_noncharacters_are_written_raw_on_every_path(tmp_path, monkeypatch):
     """U+FFFE and U+FFFF are not escaped in canonical N-Triples; pyoxigraph's N-Quads writer
     escapes them, so text with such an escape takes the prepare path: same bytes either way."""
-    from kzgraph.loader import load_files
+    from kzgraph.load import load_files
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = tmp_path / "nonchar.ttl"

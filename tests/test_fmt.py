@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kzgraph.canonical import canonical_text
+from kzgraph.export.canonical import canonical_text
 from kzgraph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from kzgraph.errors import InputError, UsageError
-from kzgraph.loader import load_catalogue, load_files, load_shapes, scan_turtle_subjects
+from kzgraph.load import load_catalogue, load_files, load_shapes, scan_turtle_subjects
 from kzgraph.paths import Layout, resolve_layout
 
 from conftest import LOAD_FIXTURES, REPO, needs_catalogue

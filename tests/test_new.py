@@ -95,3 +95,12 @@ def test_new_refuses_bad_input_in_one_line(runner, checkout, args, message):
     assert len(result.output.strip().splitlines()) == 1
     assert (checkout / "data" / "catalogue.ttl").read_bytes() == before
     assert not (checkout / "data" / "entries" / "example.ttl").exists()
+
+
+def test_new_never_writes_into_the_installed_copy():
+    from kzgraph.curate import new_entry
+    from kzgraph.errors import UsageError
+    from kzgraph.paths import CATALOGUE_DIR
+
+    with pytest.raises(UsageError, match="the copy of the graph installed with kzgraph"):
+        new_entry(CATALOGUE_DIR / "data", "example", "Example", "https://w3id.org/kzgraph/vocab/review-section/local-ngos")

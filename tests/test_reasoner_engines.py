@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDF
 
 from kzgraph import iris, reason
 from kzgraph.errors import NotConforming
-from kzgraph.loader import load_catalogue
+from kzgraph.load import load_catalogue
 from kzgraph.paths import resolve_layout
 
 from conftest import needs_catalogue

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kzgraph import iris
 from kzgraph.errors import NotConforming
-from kzgraph.loader import load_catalogue
-from kzgraph.namespaces import KZG
+from kzgraph.load import load_catalogue
 from kzgraph.paths import resolve_layout
 from kzgraph.reason import closure, is_noise
 
 LAYOUT = resolve_layout(None)
+KZG = Namespace(iris.KZG)
 FIXTURE = Path(__file__).parent / "fixtures" / "reasoning" / "occasional-kazakh.ttl"
 REPORT = URIRef(iris.ID + "reasoning-fixture-report")
 KAZ = URIRef(iris.LANG + "KAZ")

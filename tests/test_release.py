@@ -138,3 +138,12 @@ def test_bad_release_arguments(runner, tmp_path, args, message):
     root = checkout(tmp_path / "a")
     result = _release(runner, root, *args)
     assert result.exit_code == 2 and result.output == f"kzgraph: error: {message}\n"
+
+
+def test_the_installed_copy_is_never_released():
+    from kzgraph.errors import UsageError
+    from kzgraph.paths import CATALOGUE_DIR, Layout
+    from kzgraph.release import make_release
+
+    with pytest.raises(UsageError, match="the copy of the graph installed with kzgraph"):
+        make_release(Layout(CATALOGUE_DIR), "9.9.9")

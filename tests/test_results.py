@@ -13,8 +13,8 @@ import rdflib
 from rdflib.query import Result as RdflibResult
 
 from kzgraph.errors import RuntimeFailure, UsageError
-from kzgraph.results import compact_iri, render
-from kzgraph.sparql import Result, run_query
+from kzgraph.query.results import compact_iri, render
+from kzgraph.query.sparql import Result, run_query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SR = "{http://www.w3.org/2005/sparql-results#}"
@@ -239,8 +239,17 @@ def test_graph_output_is_sorted_and_deterministic(store, construct):
 
 
 def test_turtle_declares_only_used_prefixes(construct):
-    ttl = render(construct, "ttl", prefixes={"ex": EX, "xsd": XSD, "foaf": "http://xmlns.com/foaf/0.1/"})
-    assert b"@prefix ex:" in ttl and b"@prefix xsd:" in ttl and b"foaf" not in ttl
+    """CONSTRUCT output is written by export's Turtle writer (one ttl): the project's prefixes, used ones only."""
+    ttl = render(construct, "ttl")
+    assert b"@prefix xsd:" in ttl and b"foaf" not in ttl
+    assert f"<{EX}s00>".encode() in ttl  # no project prefix covers example.org
+
+
+def test_construct_turtle_is_exports_turtle(construct):
+    from kzgraph import export
+
+    assert render(construct, "ttl") == export.write_turtle(export.prepare(construct.triples))
+    assert render(construct, "nt") == export.write_ntriples(export.prepare(construct.triples))
 
 
 def test_describe_is_a_graph(store):

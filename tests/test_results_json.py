@@ -7,7 +7,13 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kzgraph import iris, named, results, sparql
+from kzgraph import iris
+
+from kzgraph.query import named
+
+from kzgraph.query import results
+
+from kzgraph.query import sparql
 
 
 def reference(result: sparql.Result) -> bytes:
@@ -35,7 +41,7 @@ def test_edge_cases(result):
 
 
 def test_every_named_query_and_the_whole_graph(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     catalogue = load_catalogue(layout)
     texts = [named.get_named(p.stem).text for p in sorted(named.queries_dir().glob("*.rq"))]

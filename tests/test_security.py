@@ -120,9 +120,9 @@ def _fuzzed(url: str, count: int, seed: int = 20261204) -> list[str]:
 
 
 def test_fuzzed_service_spellings_never_reach_the_network(trap) -> None:
-    from kzgraph import sparql
+    from kzgraph.query import sparql
     from kzgraph.errors import KzgraphError
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     url, hits = trap
@@ -278,7 +278,7 @@ def test_violence_topics_are_a_plain_string(runner) -> None:
 @pytest.mark.parametrize("path", _query_files(), ids=lambda p: p.name)
 def test_shipped_queries_pass_the_full_service_check(path: Path) -> None:
     """The package's own queries skip the second parser at run time; here they get it."""
-    from kzgraph import sparql_guard
+    from kzgraph.query import guard as sparql_guard
 
     text = path.read_text(encoding="utf-8")
     assert sparql_guard._parse_tree_names(text) is not None, f"{path.name} does not parse in rdflib"

@@ -23,7 +23,11 @@ import pytest
 from click.testing import CliRunner
 
 import serve_helpers
-from kzgraph import iris, named, remote, results, sparql
+from kzgraph import iris
+from kzgraph.query import named
+from kzgraph.store import remote
+from kzgraph.query import results
+from kzgraph.query import sparql
 from kzgraph.cli import main
 from kzgraph.errors import UsageError
 from kzgraph.serve import protocol, worker
@@ -154,7 +158,7 @@ def tight(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def catalogue(layout):
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
 
     return load_catalogue(layout)
 
@@ -251,7 +255,7 @@ def test_named_query_gives_the_embedded_answer(served, catalogue, client, name, 
 @pytest.mark.servers
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_select_bytes_are_the_query_commands(served, fmt):
-    """The server writes with kzgraph.results: the same bytes as `kzgraph query --format`."""
+    """The server writes with kzgraph.query.results: the same bytes as `kzgraph query --format`."""
     nq = named.get_named("dissolved")
     out = CliRunner().invoke(main, ["query", "-n", "dissolved", "--format", fmt])
     assert out.exit_code == 0, out.output

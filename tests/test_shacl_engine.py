@@ -1,4 +1,4 @@
-"""kzgraph's SHACL engine (kzgraph.shacl_engine) against the SHACL specification and pyshacl.
+"""kzgraph's SHACL engine (kzgraph.validate.engine) against the SHACL specification and pyshacl.
 
 Two kinds of tests:
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.loader import load_catalogue, load_files, load_shapes
+from kzgraph.load import load_catalogue, load_files, load_shapes
 from kzgraph.paths import resolve_layout
-from kzgraph.shacl import validate
+from kzgraph.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

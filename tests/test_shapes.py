@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from kzgraph.loader import load_catalogue, load_files, load_shapes
+from kzgraph.load import load_catalogue, load_files, load_shapes
 from kzgraph.paths import resolve_layout
-from kzgraph.shacl import compact, compact_path, compact_value, validate
+from kzgraph.validate import compact, compact_path, compact_value, validate
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -141,8 +141,8 @@ def test_founding_facts_as_the_review_states_them(site: Path) -> None:
 
 
 def test_claims_to_verify_are_shown_with_their_reason(site: Path) -> None:
-    from kzgraph import facets
     from kzgraph.cli.options import load_from_options
+    from kzgraph.query import facets
 
     rows = facets.run_named(load_from_options(None), facets.FLAGS_QUERY).rows
     assert rows, "the catalogue has curation flags"

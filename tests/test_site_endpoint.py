@@ -19,8 +19,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_site_from_an_endpoint_equals_the_site_from_the_files(tmp_path: Path, layout) -> None:
-    from kzgraph import export, push, remote
-    from kzgraph.loader import load_catalogue
+    from kzgraph import export
+    from kzgraph.load import load_catalogue
+    from kzgraph.store import push, remote
 
     (tmp_path / "oxigraph").mkdir()
     server = servers.start_oxigraph(tmp_path / "oxigraph")

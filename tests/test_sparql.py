@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from kzgraph.errors import InputError, RuntimeFailure, UsageError
-from kzgraph.named import get_named, list_named, parse_named
-from kzgraph.sparql import (
+from kzgraph.query.named import get_named, list_named, parse_named
+from kzgraph.query.sparql import (
     bind_parameters,
     check_query,
     declared_parameters,
@@ -209,21 +209,21 @@ def test_malicious_values_are_bound_as_one_literal(store, value):
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_malicious_values_are_refused_as_iris(store, value):
     with pytest.raises(UsageError):
-        parse_param_value(value, "iri", store=store)
+        parse_param_value(value, "iri", catalogue=store)
 
 
 def test_auto_kind_never_lets_text_out_of_its_literal(store):
     for value in INJECTIONS:
-        term = parse_param_value(value, "auto", store=store)
+        term = parse_param_value(value, "auto", catalogue=store)
         assert isinstance(term, ox.Literal) and term.value == value
 
 
 def test_slug_resolves_to_the_concept(store):
-    assert parse_param_value("violence", "iri", store=store) == ox.NamedNode(TOPIC + "violence")
-    assert parse_param_value("topic/violence", "iri", store=store) == ox.NamedNode(TOPIC + "violence")
+    assert parse_param_value("violence", "iri", catalogue=store) == ox.NamedNode(TOPIC + "violence")
+    assert parse_param_value("topic/violence", "iri", catalogue=store) == ox.NamedNode(TOPIC + "violence")
     assert parse_param_value("topic:violence", "iri", prefixes={"topic": TOPIC}) == ox.NamedNode(TOPIC + "violence")
     with pytest.raises(UsageError, match="not an absolute IRI"):
-        parse_param_value("no-such-topic", "iri", store=store)
+        parse_param_value("no-such-topic", "iri", catalogue=store)
 
 
 @pytest.mark.parametrize("kind,value", [("year", "20x8"), ("integer", "1 } {"), ("boolean", "yes")])
@@ -243,7 +243,7 @@ def test_topic_includes_narrower_topics(store):
     r = run_query(
         store,
         q.text,
-        bindings={"topic": parse_param_value("violence", "iri", store=store), "labelLang": ox.Literal("ru")},
+        bindings={"topic": parse_param_value("violence", "iri", catalogue=store), "labelLang": ox.Literal("ru")},
     )
     assert values(r, "source") == [ID + "paperlab", ID + "svet"]
     assert values(r, "topicLabel") == ["домашнее насилие", "насилие"]
@@ -326,7 +326,7 @@ def test_timeout_returns_results_and_errors_from_the_child(store):
 def test_query_path_does_not_import_rdflib():
     code = (
         "import sys, pyoxigraph as ox\n"
-        "from kzgraph import sparql, results, named\n"
+        "from kzgraph.query import sparql, results, named\n"
         "s = ox.Store()\n"
         "r = sparql.run_query(s, 'SELECT * WHERE { ?s ?p ?o }')\n"
         "for f in ('table', 'csv', 'tsv', 'json', 'xml'): results.render(r, f)\n"
@@ -348,7 +348,8 @@ def test_timeout_works_without_fork(monkeypatch, store):
 
 
 def test_unbound_parameter_blocks_are_dropped_for_servers():
-    from kzgraph.sparql import bind_parameters, drop_unbound_parameters
+    from kzgraph.query.sparql import bind_parameters
+    from kzgraph.store.remote import drop_unbound_parameters
 
     text = "SELECT * WHERE {\n  VALUES ?a { UNDEF }\n  ?s ?p ?o .\n  VALUES ?b {\n UNDEF }\n}"
     bound = bind_parameters(text, {"a": ox.NamedNode("https://example.org/x")})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kzgraph.cli import main
-from kzgraph.triple_lines import scan_triple_lines
+from kzgraph.load.triple_lines import scan_triple_lines
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = "data/entries/paperlab.ttl"
@@ -58,8 +58,8 @@ def test_each_slip_is_caught_with_file_line_and_suggestion(runner, checkout, wri
 
 
 def test_shipped_catalogue_uses_only_known_terms(layout):
-    from kzgraph.loader import load_catalogue, load_shapes
-    from kzgraph.terms import file_subject_results, term_results
+    from kzgraph.load import load_catalogue, load_shapes
+    from kzgraph.validate.terms import file_subject_results, term_results
 
     catalogue = load_catalogue(layout)
     assert term_results(catalogue, load_shapes(layout).quads) == []
@@ -144,3 +144,21 @@ def test_scan_finds_every_named_triple_on_its_line():
     assert set(named) == set(found.triples)
     # a predicate whose value is a blank node is still placed (on the predicate's line)
     assert found.line(ex + "s", ex + "q", None) == 9
+
+
+def test_readme_validate_example_is_real_output(runner, checkout, monkeypatch):
+    """The README's `kzgraph validate data/entries/x.ttl`: a copy of svet.ttl with slips in it."""
+    svet = (checkout / "data" / "entries" / "svet.ttl").read_text(encoding="utf-8")
+    for old, new in (("id:svet", "id:x"), ('"SVET"@en', '"X"@en'), ("https://svetpf.org/", "https://x.example/"),
+                     ('"2018"^^xsd:gYear', '"1700"^^xsd:gYear'), ("kzg:primaryLanguage", "kzg:primaryLangauge"),
+                     ("dcterms:spatial", "dcterms:spacial")):
+        assert old in svet
+        svet = svet.replace(old, new)
+    (checkout / "data" / "entries" / "x.ttl").write_text(svet, encoding="utf-8")
+    shutil.copy(REPO / "pyproject.toml", checkout / "pyproject.toml")
+    monkeypatch.chdir(checkout)
+    result = runner.invoke(main, ["validate", "data/entries/x.ttl"])
+    assert result.exit_code == 1
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ kzgraph validate data/entries/x.ttl      # a copy of svet.ttl with slips in it\n", 1)[1]
+    assert result.output == shown.split("```", 1)[0]

@@ -2,7 +2,7 @@
 
 Every ``*.ttl`` under tests/fixtures/w3c-shacl/ that declares ``sht:Validate`` entries is a test
 file; the others must be the data or shapes graph of some entry (checked below, so nothing is
-skipped silently). Each entry's data and shapes graphs are loaded with ``kzgraph.loader`` and
+skipped silently). Each entry's data and shapes graphs are loaded with ``kzgraph.load`` and
 validated with ``validate(..., engine="native", checks_dir=None)``; shapes that use a feature
 the native engine does not implement fall back to pyshacl, as in kzgraph itself.
 
@@ -34,8 +34,8 @@ import rdflib
 from rdflib import RDF, BNode, Literal, URIRef
 
 from kzgraph.errors import InputError
-from kzgraph.loader import load_files
-from kzgraph.shacl import validate
+from kzgraph.load import load_files
+from kzgraph.validate import validate
 
 SUITE = Path(__file__).resolve().parent / "fixtures" / "w3c-shacl"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

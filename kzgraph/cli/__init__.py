@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("kzgraph.cli.queries:queries", "List the named queries with their titles and parameters."),
     "query": ("kzgraph.cli.query:query", "Run a read-only SPARQL query (inline, from a file, or a named one)."),
     "release": ("kzgraph.cli.release:release", "Release the catalogue as VERSION: versioned sources, dumps, SHA256SUMS, CHANGELOG entry."),
+    "report": ("kzgraph.cli.report:report", "Draw the coverage-gap charts (topic x language, methodology, ...) as HTML, Markdown, SVG, PNG and CSV."),
     "serve": ("kzgraph.cli.serve:serve", "Serve the graph over HTTP: a read-only SPARQL endpoint and its IRIs as linked data."),
     "show": ("kzgraph.cli.show:show", "Show everything the catalogue knows about one entry, organization, publication or concept."),
     "site": ("kzgraph.cli.site:site", "Build the static website of the catalogue (en/ru/kk) into a folder."),

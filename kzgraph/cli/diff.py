@@ -7,14 +7,12 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import output_option, root_option
+from kzgraph.cli.options import output_options, root_option
 
 
 @click.command("diff")
 @root_option
-@click.option("--format", "format_", type=click.Choice(("text", "json"), case_sensitive=False), default="text",
-              show_default=True, help="Readable text, or JSON with every fact.")
-@output_option
+@output_options(("text", "json"), "text", help="Readable text, or JSON with every fact.")
 @click.argument("old")
 @click.argument("new", required=False, default=None)
 def diff(root: Path | None, format_: str, output: Path | None, old: str, new: str | None) -> None:
@@ -45,9 +43,9 @@ def diff(root: Path | None, format_: str, output: Path | None, old: str, new: st
     else:
         text = render_text(result)
     if output is not None:
-        from kzgraph.atomic import write_atomically
+        from kzgraph.output import write_file
 
-        write_atomically(output, text.encode("utf-8"))
+        write_file(output, text.encode("utf-8"))
         click.echo(result.summary(), err=True)
     else:
         click.echo(text, nl=False)

@@ -7,30 +7,25 @@ from pathlib import Path
 import click
 
 from kzgraph import formats
-from kzgraph.cli.options import data_option, infer_option, output_option, root_option
+from kzgraph.cli.options import open_from_options, output_options, source_options
 from kzgraph.errors import UsageError
 
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "nq", "trig", "rdfxml")
-PROFILES = ("dcat-ap", "schema-org")
 
 
 @click.command("export", short_help="Write the graph as Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML.")
-@click.option(
-    "--format",
-    "format_",
-    type=formats.choice(EXPORT_FORMATS),
-    default=None,
+@output_options(
+    EXPORT_FORMATS,
+    None,
     help="Output format: ttl (default), jsonld, nt, nq, trig, rdfxml (aliases: turtle, json-ld, "
-    "ntriples, nquads, rdf-xml); jsonld is the default for --profile schema-org.",
+    "ntriples, nquads, rdf-xml), or the one -o FILE's extension names; jsonld is the default for "
+    "--profile schema-org.",
 )
-@output_option
-@root_option
-@data_option
-@infer_option
+@source_options
 @click.option("--expanded", is_flag=True, help="With --format jsonld: expanded JSON-LD instead of compacted.")
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice(formats.PROFILES),
     default=None,
     help="Export a view: dcat-ap (DCAT-AP 3 catalogue) or schema-org (schema.org types, for web pages).",
 )
@@ -51,6 +46,7 @@ def export(
     expanded: bool,
     profile: str | None,
     all_dir: Path | None,
+    endpoint=None,
 ) -> None:
     """Export the graph (ontology, vocabularies and catalogue data), byte-for-byte reproducibly.
 
@@ -58,7 +54,8 @@ def export(
     canonical labels, nothing depends on the run. JSON-LD is compacted with the project
     context (ontology/context.jsonld), embedded inline; no remote context is ever fetched.
     N-Quads and TriG put the triples in the named graph https://w3id.org/kzgraph/graph.
-    -o writes atomically: a failed export never leaves a partial file.
+    -o writes atomically: a failed export never leaves a partial file; --all replaces the
+    set of files in DIR at once.
 
     \b
     Example:
@@ -68,10 +65,11 @@ def export(
       kzgraph export --profile dcat-ap -o kzgraph-dcat-ap.ttl
       kzgraph export --profile schema-org
       kzgraph export --all dist/
+      kzgraph export -o kzgraph.nt --endpoint http://127.0.0.1:7878/query
     """
     from kzgraph import export as ex
-    from kzgraph import profiles
-    from kzgraph.loader import load_catalogue
+    from kzgraph.export import profiles
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     if all_dir is not None:
@@ -87,24 +85,30 @@ def export(
     fmt = format_ or ("jsonld" if profile == "schema-org" or expanded else "ttl")
 
     layout = resolve_layout(root)
-    # Export reads the quads only: from the parse cache, no store is filled.
-    catalogue = load_catalogue(layout, extra=data, store=False)
+    if endpoint is not None:
+        # the server's graph, whole (the count is checked: a server that cuts results fails)
+        catalogue = open_from_options(root, data, endpoint, infer=infer).local_copy()
+    else:
+        # Export reads the quads only: from the parse cache, no store is filled.
+        catalogue = load_catalogue(layout, extra=data, store=False)
+        if infer:
+            from kzgraph import reason
+
+            catalogue = reason.infer(catalogue, infer, root=root)
     # Without --infer, the sorted N-Triples lines come straight from the catalogue's text.
-    lines = None if infer else ex.catalogue_lines(catalogue)
+    lines = None if infer or endpoint is not None else ex.catalogue_lines(catalogue)
     if lines is not None and all_dir is None and profile is None and fmt in ex.LINE_FORMATS and not expanded:
         ctx = ex.context_for(layout) if fmt == "jsonld" else None
         _emit(ex.serialize_lines(lines, fmt, context=ctx), output)
         return
     if lines is not None:
         triples = ex.triples_from_lines(lines)
-    elif infer:
-        triples = ex.prepare(ex.inferred_triples(catalogue, infer, layout))
     else:
         triples = ex.prepare(ex.catalogue_triples(catalogue))
 
     if all_dir is not None:
         context = ex.context_for(layout)
-        views = {name: ex.prepare(profiles.view(triples, name)) for name in PROFILES}
+        views = {name: ex.prepare(profiles.view(triples, name)) for name in formats.PROFILES}
         files = ex.build_all(triples, views, context, inferred=infer)
         ex.write_all(files, all_dir)
         click.echo(f"wrote {len(files)} files to {all_dir}", err=True)

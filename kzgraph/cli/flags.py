@@ -7,15 +7,13 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    source_options,
     bom_option,
-    data_option,
     display_width,
-    format_option,
     labels_option,
-    load_from_options,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
 
 FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
@@ -23,13 +21,12 @@ FLAG_COLUMNS = ("entry", "subject", "property", "stated value", "why")
 
 @click.command("flags", short_help="List the curation flags: doubtful claims awaiting verification.")
 @labels_option
-@format_option(["table", "json", "csv", "markdown", "ndjson"], "table")
+@output_options(["table", "json", "csv", "markdown", "ndjson"], "table")
 @bom_option
-@output_option
 @pager_option
-@root_option
-@data_option
-def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
+@source_options
+def flags(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
+          infer: str | None = None, endpoint=None) -> None:
     """List the curation flags: doubtful claims awaiting verification.
 
     Each claim is kept as the review states it. One row per flag: the catalogue entry, the flagged node (the entry or one
@@ -41,12 +38,12 @@ def flags(labels: str, format_: str, output: Path | None, root: Path | None, dat
       kzgraph flags --format csv -o flags.csv
       kzgraph flags --format json --labels ru
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
-    from kzgraph.results import compact_iri
+    from kzgraph.query.results import compact_iri
 
-    catalogue = load_from_options(root, data)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     result = facets.run_named(catalogue, facets.FLAGS_QUERY, labels=labels)
     rows = [{v: t for v, t in zip(result.variables, r) if t is not None} for r in result.rows]
 

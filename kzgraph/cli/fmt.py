@@ -33,7 +33,7 @@ def fmt(root: Path | None, check: bool, show_diff: bool, paths: tuple[Path, ...]
       kzgraph fmt --check
       kzgraph fmt --diff data/entries/paperlab.ttl
     """
-    from kzgraph.canonical import format_file, turtle_files
+    from kzgraph.export.canonical import format_file, turtle_files
     from kzgraph.errors import InputError
     from kzgraph.paths import display_path, resolve_layout
 

@@ -36,10 +36,10 @@ def new(root: Path | None, section: str, name: str, organization: bool, slug: st
     """
     from kzgraph.cli.validate import render_text
     from kzgraph.curate import new_entry
-    from kzgraph.facets import Vocabularies
-    from kzgraph.loader import load_catalogue, load_shapes
+    from kzgraph.query.facets import Vocabularies
+    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.paths import display_path, resolve_layout
-    from kzgraph.shacl import validate
+    from kzgraph.validate import validate
 
     layout = resolve_layout(root)
     catalogue = load_catalogue(layout)

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import click
 
-from kzgraph import formats
+from kzgraph import formats, iris
 
 if TYPE_CHECKING:
-    from kzgraph.loader import Catalogue
+    from kzgraph.store.embedded import EmbeddedCatalogue as Catalogue
 
 LABEL_LANGUAGES = ("en", "ru", "kk")
-INFER_PROFILES = ("rdfs", "owlrl")
 
 root_option = click.option(
     "--root",
@@ -36,7 +35,7 @@ data_option = click.option(
 
 infer_option = click.option(
     "--infer",
-    type=click.Choice(INFER_PROFILES),
+    type=click.Choice(formats.INFER_MODES),
     default=None,
     help="Add the triples entailed under RDFS or OWL 2 RL before running.",
 )
@@ -76,16 +75,6 @@ labels_option = click.option(
     show_default=True,
     help="Language of displayed labels.",
 )
-
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Write to FILE instead of standard output.",
-)
-
 
 def _no_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
@@ -130,22 +119,57 @@ def display_width(output: Path | None) -> int | None:
     return terminal_width()
 
 
-def format_option(kind: str | Iterable[str], default: str) -> Callable:
-    """Return a ``--format`` option offering the formats of ``kind`` (or the given names)."""
-    return click.option(
-        "--format",
-        "format_",
-        type=formats.choice(kind),
-        default=default,
-        show_default=True,
-        help="Output format.",
-    )
+def output_options(kind: str | Iterable[str], default: str | None, help: str | None = None) -> Callable:
+    """``--format`` and ``-o/--output`` as one bundle (the command receives ``format_`` and ``output``).
+
+    ``-o -`` (or no ``-o``) is standard output: the command gets ``output=None``. Without
+    ``--format`` the format is the one ``-o``'s extension names (``-o scores.csv``: csv), else
+    ``default`` (None: the command decides); a ``--format`` that contradicts the extension is
+    refused. Writing goes through `kzgraph.output.write_file` (regular files replaced
+    atomically, pipes and devices written through).
+    """
+    allowed = formats.names(kind) if isinstance(kind, str) else list(kind)
+    shown = f" (default: {default}; or the one -o FILE's extension names)" if default else ""
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def wrapper(*args, format_=None, output=None, **kwargs):
+            if output is not None and str(output) == "-":
+                output = None
+            named = formats.for_path(str(output), allowed) if output is not None else None
+            if format_ is None:
+                format_ = named or default
+            elif named is not None and named != formats.normalize(format_) and output.suffix.lower() != ".txt":
+                raise click.UsageError(
+                    f"--format {format_} contradicts -o {output} (a .{named} file); "
+                    "drop --format or change the file name"
+                )
+            return command(*args, format_=format_, output=output, **kwargs)
+
+        wrapper = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            default=None,
+            metavar="FILE",
+            help="Write to FILE instead of standard output ('-': standard output).",
+        )(wrapper)
+        return click.option(
+            "--format",
+            "format_",
+            type=formats.choice(allowed),
+            default=None,
+            help=(help or "Output format.") + shown,
+        )(wrapper)
+
+    return decorate
+
 
 
 def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) -> "Catalogue":
     """Load the graph chosen by --root plus the --data inputs."""
     # Imported here so that `--help` never pays for pyoxigraph.
-    from kzgraph.loader import load_catalogue
+    from kzgraph.load import load_catalogue
     from kzgraph.paths import resolve_layout
 
     return load_catalogue(resolve_layout(root), extra=data)
@@ -156,7 +180,7 @@ def load_from_options(root: str | Path | None, data: Sequence[str | Path] = ()) 
 
 @dataclasses.dataclass(frozen=True)
 class EndpointOptions:
-    """What --endpoint, --graph, --user and --password-env said (checked by kzgraph.remote)."""
+    """What --endpoint, --graph, --user and --password-env said (checked by kzgraph.store.remote)."""
 
     url: str
     graph: str | None = None
@@ -190,7 +214,7 @@ def endpoint_option(command: Callable) -> Callable:
         ),
         click.option(
             "--graph", "endpoint_graph", metavar="IRI", default=None,
-            help=f"With --endpoint: the named graph that holds the catalogue (default: {DEFAULT_GRAPH}).",
+            help=f"With --endpoint: the named graph that holds the catalogue (default: {iris.GRAPH}).",
         ),
         click.option(
             "--user", "endpoint_user", metavar="NAME", default=None,
@@ -207,15 +231,13 @@ def endpoint_option(command: Callable) -> Callable:
     return wrapper
 
 
-# The named graph `kzgraph push` writes to (kzgraph.remote.DEFAULT_GRAPH; here too so --help stays light).
-DEFAULT_GRAPH = "https://w3id.org/kzgraph/graph"
 
 
 def make_endpoint(endpoint: EndpointOptions, timeout: float | None = None, **urls: str | None):
-    """The `kzgraph.remote.Endpoint` the options describe (credentials from the environment)."""
+    """The `kzgraph.store.remote.Endpoint` the options describe (credentials from the environment)."""
     import os
 
-    from kzgraph import remote
+    from kzgraph.store import remote
 
     user, password = remote.credentials(endpoint.user, endpoint.password_env, dict(os.environ))
     return remote.Endpoint.from_options(
@@ -223,7 +245,7 @@ def make_endpoint(endpoint: EndpointOptions, timeout: float | None = None, **url
     )
 
 
-def make_engine(
+def open_from_options(
     root: str | Path | None,
     data: Sequence[str | Path] = (),
     endpoint: EndpointOptions | None = None,
@@ -231,19 +253,20 @@ def make_engine(
     infer: str | None = None,
     timeout: float | None = None,
 ):
-    """The graph a command works on: the loaded files (a `Catalogue`), or the server's graph.
+    """The `kzgraph.store.Catalogue` the options name (see `kzgraph.store.open_catalogue`)."""
+    from kzgraph.store import open_catalogue
 
-    The one place that chooses between the files and a SPARQL server. A `RemoteEngine` answers
-    queries like a catalogue (``run_query``) and pattern look-ups (``quads_for_pattern``).
-    """
     if endpoint is None:
-        return load_from_options(root, data)
-    if data:
-        raise click.UsageError("--data adds files to the local graph; with --endpoint the server's graph is used "
-                               "(push the files first: kzgraph push --endpoint URL --data PATH)")
-    if infer:
-        raise click.UsageError("--infer works on the local graph; to query the closure on a server, "
-                               "push it: kzgraph push --endpoint URL --infer " + infer)
-    from kzgraph import remote
+        return open_catalogue(root, data, infer=infer)
+    return open_catalogue(root, data, make_endpoint(endpoint, timeout), infer=infer)
 
-    return remote.engine(make_endpoint(endpoint, timeout))
+
+def source_options(command: Callable) -> Callable:
+    """Where the graph comes from, the same on every command that reads it.
+
+    --root, --data, --infer, and --endpoint with --graph, --user, --password-env: the command
+    receives ``root``, ``data``, ``infer`` and ``endpoint`` (see `open_from_options`).
+    """
+    for option in (endpoint_option, infer_option, data_option, root_option):
+        command = option(command)
+    return command

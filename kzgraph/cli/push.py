@@ -12,7 +12,6 @@ from kzgraph.cli.options import (
     data_option,
     endpoint_option,
     infer_option,
-    load_from_options,
     make_endpoint,
     root_option,
 )
@@ -70,16 +69,12 @@ def push(
     if endpoint is None:
         raise UsageError("kzgraph push needs --endpoint URL (the server's SPARQL query URL)")
     from kzgraph import export
-    from kzgraph import push as pusher
-    from kzgraph.paths import resolve_layout
+    from kzgraph.store import open_catalogue
+    from kzgraph.store import push as pusher
 
     target = make_endpoint(endpoint, timeout, update_url=update_url, store_url=store_url)
-    catalogue = load_from_options(root, data)
-    if infer:
-        triples = export.inferred_triples(catalogue, infer, resolve_layout(root))
-    else:
-        triples = export.catalogue_triples(catalogue)
-    report = pusher.push(target, export.prepare(triples), method=method)
+    catalogue = open_catalogue(root, data, infer=infer)
+    report = pusher.push(target, export.prepare(catalogue.triples()), method=method)
     what = f"{report.triples} triples" + (f" (with the {infer} closure)" if infer else "")
     click.echo(
         f"pushed {what} to <{report.graph}> at {target.query_url} "

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kzgraph.cli.options import display_width, format_option, output_option, pager_option
+from kzgraph.cli.options import display_width, output_options, pager_option
 
 
 def complete_query_name(ctx, param, incomplete):
@@ -17,8 +17,7 @@ def complete_query_name(ctx, param, incomplete):
 
 @click.command("queries", short_help="List the named queries with their titles and parameters.")
 @click.argument("name", required=False, shell_complete=complete_query_name)
-@format_option(["table", "json"], "table")
-@output_option
+@output_options(["table", "json"], "table")
 @pager_option
 def queries(name: str | None, format_: str, output) -> None:
     """List the named queries with their titles, questions and parameters; or print one.
@@ -36,9 +35,11 @@ def queries(name: str | None, format_: str, output) -> None:
     """
     import pyoxigraph as ox
 
-    from kzgraph import named, results
+    from kzgraph.query import named
+
+    from kzgraph.query import results
     from kzgraph.cli.query import write_output
-    from kzgraph.sparql import Result
+    from kzgraph.query.sparql import Result
 
     def describe(q) -> dict:
         return {

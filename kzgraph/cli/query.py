@@ -12,19 +12,16 @@ import click
 from kzgraph import formats
 from kzgraph.cli.complete import complete_param, complete_query
 from kzgraph.cli.options import (
+    source_options,
     SECONDS,
     bom_option,
-    data_option,
     display_width,
-    endpoint_option,
-    infer_option,
     labels_option,
-    make_engine,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
-from kzgraph.errors import InputError, RuntimeFailure, UsageError
+from kzgraph.errors import InputError, UsageError
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "ttl", "nt", "jsonld")
 
@@ -46,22 +43,17 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "ndjson", "tt
     "prefix:local, or a slug such as 'violence', or a comma list of them. A parameter given twice "
     "(or a list) is bound to each value, VALUES ?NAME { v1 v2 }: in 'sources', any of them matches.",
 )
-@click.option(
-    "--format",
-    "format_",
-    type=formats.choice(QUERY_FORMATS),
-    default=None,
+@output_options(
+    QUERY_FORMATS,
+    None,
     help="Output format: table (default), csv, tsv, json, xml, markdown, ndjson for SELECT; table, json, xml "
-    "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE.",
+    "for ASK; ttl (default), nt, jsonld for CONSTRUCT/DESCRIBE; without it, the one -o FILE's "
+    "extension names.",
 )
-@output_option
 @bom_option
 @pager_option
-@root_option
-@data_option
-@infer_option
+@source_options
 @labels_option
-@endpoint_option
 @click.option(
     "--timeout",
     type=SECONDS,
@@ -105,7 +97,10 @@ def query(
       kzgraph query -n sources --param dataFormat=csv,spss
       kzgraph query -n dissolved --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph import iris, named, results, sparql
+    from kzgraph import iris
+    from kzgraph.query import named
+    from kzgraph.query import results
+    from kzgraph.query import sparql
 
     given = [x for x in (query_text, query_file, query_name) if x is not None]
     if len(given) != 1:
@@ -141,9 +136,7 @@ def query(
     if missing:
         raise UsageError(f"the named query {query_name!r} needs --param {missing[0]}=VALUE")
 
-    graph = make_engine(root, data, endpoint, infer=infer, timeout=timeout)
-    target = _apply_inference(graph, infer, root) if infer else graph
-    store = getattr(target, "store", target)
+    target = open_from_options(root, data, endpoint, infer=infer, timeout=timeout)
 
     bindings: dict[str, sparql.Term | list[sparql.Term]] = {}
     for name, values in raw_params.items():
@@ -153,7 +146,7 @@ def query(
                       for part in ([raw] if raw.startswith("<") else raw.split(",")) if part.strip()]
         terms: list[sparql.Term] = []
         for raw in values:
-            term = sparql.parse_param_value(raw, kind, store=store, prefixes=iris.PREFIXES, name=name)
+            term = sparql.parse_param_value(raw, kind, catalogue=target, prefixes=iris.PREFIXES, name=name)
             if term not in terms:
                 terms.append(term)
         if not terms:
@@ -236,23 +229,6 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-def _apply_inference(catalogue, mode: str, root: Path | None):
-    """A pyoxigraph store holding the catalogue plus its RDFS / OWL RL closure."""
-    try:
-        from kzgraph import reason
-    except ImportError:
-        raise RuntimeFailure("--infer is not available: kzgraph.reason is missing from this install") from None
-    import pyoxigraph as ox
-
-    from kzgraph.paths import resolve_layout
-
-    axioms = resolve_layout(root).axioms_file
-    closed = reason.closure(catalogue.rdflib_graph(), mode, axioms=axioms if axioms.is_file() else None)
-    store = ox.Store()
-    store.bulk_load(closed.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 def write_output(data: bytes, output: Path | None) -> None:
     """Write to -o FILE atomically, else to standard output (through a pager when it helps)."""
     ctx = click.get_current_context(silent=True)
@@ -266,6 +242,6 @@ def write_output(data: bytes, output: Path | None) -> None:
         stream.write(data)
         stream.flush()
         return
-    from kzgraph.atomic import write_atomically
+    from kzgraph.output import write_file
 
-    write_atomically(output, data)
+    write_file(output, data)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kzgraph.cli.options import data_option, endpoint_option, make_engine, root_option
+from kzgraph.cli.options import data_option, endpoint_option, open_from_options, root_option
 
 
 @click.command("site", short_help="Build the static website of the catalogue (en/ru/kk) into a folder.")
@@ -51,9 +51,10 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     import time
 
     from kzgraph.errors import NotConforming, UsageError
-    from kzgraph.loader import load_catalogue, load_shapes
     from kzgraph.paths import resolve_layout
+    from kzgraph.load import load_catalogue, load_shapes
     from kzgraph.site import build_site, outdir
+    from kzgraph.validate import validate
 
     started = time.perf_counter()
     if base_url is not None:
@@ -64,15 +65,11 @@ def site(out_dir: Path, root: Path | None, data: tuple[Path, ...], force: bool, 
     layout = resolve_layout(root)
     outdir.check(out_dir, force, keep=(layout.root,))  # before any work: a bad OUT_DIR costs nothing
     if endpoint is not None:
-        from kzgraph.remote import fetch_catalogue
-
-        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+        catalogue = open_from_options(root, data, endpoint).local_copy()
     else:
         catalogue = load_catalogue(layout, extra=data)
     if not no_validate:
-        from kzgraph.shacl import validate as run_validation
-
-        report = run_validation(catalogue, load_shapes(layout))
+        report = validate(catalogue, load_shapes(layout))
         violations = report.count("Violation")
         if violations:
             raise NotConforming(

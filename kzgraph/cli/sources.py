@@ -12,16 +12,13 @@ import click
 
 from kzgraph.cli.complete import facet_completer
 from kzgraph.cli.options import (
+    source_options,
     bom_option,
-    data_option,
     display_width,
-    endpoint_option,
-    format_option,
     labels_option,
-    make_engine,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
 
 SOURCE_COLUMNS = ("slug", "name", "item", "type", "languages", "methodology", "score", "link")
@@ -86,13 +83,10 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @click.option("--search", metavar="TEXT", help="Case-insensitive text in a name or description.")
 @click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
 @labels_option
-@format_option(["table", "json", "csv", "markdown", "ndjson"], "table")
+@output_options(["table", "json", "csv", "markdown", "ndjson"], "table")
 @bom_option
-@output_option
 @pager_option
-@root_option
-@data_option
-@endpoint_option
+@source_options
 def sources(
     language: tuple[str, ...],
     primary_only: bool,
@@ -112,6 +106,7 @@ def sources(
     output: Path | None,
     root: Path | None,
     data: tuple[Path, ...],
+    infer: str | None = None,
     endpoint=None,
 ) -> None:
     """List the catalogue entries that match the filters given.
@@ -140,7 +135,7 @@ def sources(
       kzgraph sources --search barometer --labels ru --format json
       kzgraph sources --topic violence --endpoint http://127.0.0.1:7878/query
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.errors import UsageError
 
@@ -160,7 +155,7 @@ def sources(
     )
     if primary_only and not language:
         raise UsageError("--primary-only needs --language")
-    catalogue = make_engine(root, data, endpoint)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     vocab = facets.Vocabularies.load(catalogue)
     rows = facets.find_sources(catalogue, vocab, filters, labels=labels)
     scores = facets.scores(catalogue, labels=labels, entries=[r.iri for r in rows])
@@ -191,23 +186,8 @@ def sources(
     ]
     doc = None
     if format_ in ("json", "ndjson"):
-        doc = [
-            {
-                "slug": r.slug,
-                "iri": r.iri,
-                "name": r.name,
-                "section": vocab.get(r.section).slug if vocab.get(r.section) else None,
-                "sectionNumber": r.section_number,
-                "item": r.item,
-                "types": [{"slug": vocab.get(t).slug if vocab.get(t) else t, "label": vocab.label(t, labels)} for t in r.types],
-                "languages": {"primary": r.primary, "occasional": r.occasional},
-                "methodology": (vocab.get(r.methodology).slug if vocab.get(r.methodology) else "not-stated"),
-                "founded": r.founded,
-                "dissolved": r.dissolved,
-                "score": float(r.score.score) if r.score and r.score.score is not None else None,
-                "link": r.link,
-            }
-            for r in rows
-        ]
+        from kzgraph.query.documents import sources_document
+
+        doc = sources_document(rows, vocab, labels)
     write_output(write_rows(SOURCE_COLUMNS, table, format_, doc, width=display_width(output),
                             shorten=("link",), keep=("slug",)), output)

@@ -7,38 +7,23 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
-    data_option,
+    source_options,
     display_width,
-    format_option,
     labels_option,
-    load_from_options,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
 
-# dimension names of the stats query, in the order they are printed
-DIMENSIONS = (
-    "section",
-    "type",
-    "primary language",
-    "occasional language",
-    "topic",
-    "methodology",
-    "format",
-    "missing",
-)
-MISSING_KEYS = ("founding year", "assessment", "language", "topic", "coverage", "channel")
 
 
 @click.command("stats", short_help="Summarize the catalogue: entries per section, type, language, topic, ...")
 @labels_option
-@format_option(["table", "json"], "table")
-@output_option
+@output_options(["table", "json"], "table")
 @pager_option
-@root_option
-@data_option
-def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...]) -> None:
+@source_options
+def stats(labels: str, format_: str, output: Path | None, root: Path | None, data: tuple[Path, ...],
+          infer: str | None = None, endpoint=None) -> None:
     """Summarize the catalogue and the review's gaps at a glance.
 
     How many entries per review section, organization type, language (primary
@@ -56,38 +41,20 @@ def stats(labels: str, format_: str, output: Path | None, root: Path | None, dat
       kzgraph stats
       kzgraph stats --labels kk
       kzgraph stats --format json
+      kzgraph stats --endpoint http://127.0.0.1:7878/query
     """
     import json
 
-    from kzgraph import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
 
-    catalogue = load_from_options(root, data)
-    result = facets.run_named(catalogue, facets.STATS_QUERY, labels=labels)
-    total = 0
-    by_dim: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
-    for row in result.rows:
-        r = dict(zip(result.variables, row))
-        dim, key, count = r["dimension"].value, r["key"], int(r["entries"].value)
-        if dim == "total":
-            total = count
-            continue
-        by_dim.setdefault(dim, []).append(
-            {
-                "key": facets.slug_of(key.value).rsplit("/", 1)[-1] if type(key).__name__ == "NamedNode" else key.value,
-                "label": r["label"].value if r.get("label") is not None else key.value,
-                "entries": count,
-            }
-        )
-    have = {item["key"] for item in by_dim["missing"]}
-    for key in MISSING_KEYS:
-        if key not in have:
-            by_dim["missing"].append({"key": key, "label": key, "entries": 0})
-    by_dim["missing"].sort(key=lambda item: MISSING_KEYS.index(item["key"]) if item["key"] in MISSING_KEYS else 99)
+    from kzgraph.query.documents import stats_counts, stats_document
+
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
+    total, by_dim = stats_counts(catalogue, labels)
 
     if format_ == "json":
-        doc = {"entries": total, **{dim.replace(" ", "_"): items for dim, items in by_dim.items()}}
+        doc = stats_document(catalogue, labels, counts=(total, by_dim))
         write_output((json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), output)
         return
     titles = {"missing": "entries lacking"}

@@ -8,15 +8,12 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    source_options,
     SECONDS,
-    data_option,
     display_width,
-    endpoint_option,
-    infer_option,
-    make_engine,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
 
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -24,15 +21,10 @@ SEVERITY_LEVELS = ("violation", "warning", "info")
 
 
 @click.command("validate")
-@root_option
-@data_option
-@infer_option
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(REPORT_FORMATS + ("ttl",), case_sensitive=False),
-    default="text",
-    show_default=True,
+@source_options
+@output_options(
+    REPORT_FORMATS,
+    "text",
     help="Report format: text (file:line per problem), json, or turtle (the SHACL validation report graph).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on violations.")
@@ -49,9 +41,7 @@ SEVERITY_LEVELS = ("violation", "warning", "info")
     is_flag=True,
     help="With FILES: validate them with the ontology and vocabularies only, without data/.",
 )
-@output_option
 @pager_option
-@endpoint_option
 @click.option(
     "--timeout", type=SECONDS, default=None, metavar="SECONDS",
     help="Stop after SECONDS (loading, reasoning and validation run in a child process that is killed).",
@@ -98,7 +88,7 @@ def validate(
     import sys
 
     from kzgraph import deadline
-    from kzgraph.atomic import write_atomically
+    from kzgraph.output import write_file
 
     if timeout is None and sys.stdin.isatty() and sys.stderr.isatty():
         # Ctrl-C does not stop a SHACL-SPARQL constraint inside pyoxigraph; a child process can be killed
@@ -112,7 +102,7 @@ def validate(
         timeout, "validation", "raise --timeout, or look for a costly SHACL-SPARQL constraint or --infer",
     )
     if output is not None:
-        write_atomically(output, text.encode("utf-8"))
+        write_file(output, text.encode("utf-8"))
         click.echo(summary, err=True)
     else:
         from kzgraph.cli.query import write_output
@@ -131,9 +121,9 @@ def validate(
 def _validate(root, data, infer, format_, strict, standalone, files, endpoint, severity=None,
               quiet=False) -> tuple[str, str, int]:
     """Load, validate and render: return the report text, its summary line and the exit code."""
-    from kzgraph.loader import expand_inputs, load_catalogue, load_files, load_shapes
+    from kzgraph.load import expand_inputs, load_catalogue, load_files, load_shapes
     from kzgraph.paths import resolve_layout
-    from kzgraph.shacl import validate as run_validation
+    from kzgraph.validate import validate as run_validation
 
     layout = resolve_layout(root)
     named = expand_inputs(files) if files else []
@@ -142,9 +132,7 @@ def _validate(root, data, infer, format_, strict, standalone, files, endpoint, s
             from kzgraph.errors import UsageError
 
             raise UsageError("FILES and --standalone check local files; with --endpoint the server's graph is validated")
-        from kzgraph.remote import fetch_catalogue
-
-        catalogue = fetch_catalogue(make_engine(root, data, endpoint))
+        catalogue = open_from_options(root, data, endpoint).local_copy()
     elif standalone:
         if not named:
             from kzgraph.errors import UsageError
@@ -171,24 +159,10 @@ def _validate(root, data, infer, format_, strict, standalone, files, endpoint, s
 
     format_ = "turtle" if format_.lower() == "ttl" else format_.lower()
     if format_ == "json":
-        text = json.dumps(
-            {
-                # the standard SHACL sh:conforms (false with any result, warnings included);
-                # "passes" follows the exit code: no violation (and, with --strict, no warning)
-                "conforms": report.conforms,
-                "passes": report.exit_code(strict=strict) == 0,
-                "summary": {
-                    "violations": report.count("Violation"),
-                    "warnings": report.count("Warning"),
-                    "infos": report.count("Info"),
-                    "files": len(report.files),
-                    "text": report.summary(),
-                },
-                "results": [r.to_dict() for r in (shown if severity or quiet else report.results)],
-            },
-            ensure_ascii=False,
-            indent=2,
-        ) + "\n"
+        from kzgraph.query.documents import validate_document
+
+        doc = validate_document(report, shown if severity or quiet else None, strict=strict)
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     elif format_ == "turtle":
         text = _turtle(report.graph)
     else:
@@ -209,7 +183,7 @@ def render_text(report, results=None, hint: bool = True) -> str:
     how to list them (unless ``hint`` is false).
     """
     from kzgraph.paths import display_path
-    from kzgraph.shacl import compact, compact_path, compact_value
+    from kzgraph.validate import compact, compact_path, compact_value
 
     results = report.results if results is None else results
     lines: list[str] = [report.summary()]
@@ -238,7 +212,7 @@ def render_text(report, results=None, hint: bool = True) -> str:
 def _compact_message(message: str) -> str:
     import re
 
-    from kzgraph.shacl import compact
+    from kzgraph.validate import compact
 
     message = " ".join(message.split())
     return re.sub(r"(?<![<\w])(https?://[^\s,;()<>\"]+[^\s,;()<>\".:])", lambda m: compact(m[1]), message)

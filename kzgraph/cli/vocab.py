@@ -8,15 +8,13 @@ from pathlib import Path
 import click
 
 from kzgraph.cli.options import (
+    source_options,
     bom_option,
-    data_option,
     display_width,
-    format_option,
     labels_option,
-    load_from_options,
-    output_option,
+    open_from_options,
+    output_options,
     pager_option,
-    root_option,
 )
 
 
@@ -29,14 +27,12 @@ def complete_scheme(ctx, param, incomplete):
 @click.command("vocab", short_help="List a vocabulary's concepts (the values of a filter) with labels, narrower ones indented.")
 @click.argument("schemes", metavar="[SCHEME]...", nargs=-1, shell_complete=complete_scheme)
 @labels_option
-@format_option(["table", "csv", "json", "markdown", "ndjson"], "table")
+@output_options(["table", "csv", "json", "markdown", "ndjson"], "table")
 @bom_option
-@output_option
 @pager_option
-@root_option
-@data_option
+@source_options
 def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | None, root: Path | None,
-          data: tuple[Path, ...]) -> None:
+          data: tuple[Path, ...], infer: str | None = None, endpoint=None) -> None:
     """List the concepts of a vocabulary, with their labels, narrower ones indented under broader ones.
 
     SCHEME is a concept scheme (topic, language, organization-type, review-section,
@@ -52,13 +48,13 @@ def vocab(schemes: tuple[str, ...], labels: str, format_: str, output: Path | No
       kzgraph vocab organization-type --labels ru
       kzgraph vocab language --format json
     """
-    from kzgraph import facets
+    from kzgraph.query import facets
     from kzgraph.cli.query import write_output
     from kzgraph.cli.sources import write_rows
     from kzgraph.errors import UsageError
     from kzgraph.suggest import closest, did_you_mean
 
-    catalogue = load_from_options(root, data)
+    catalogue = open_from_options(root, data, endpoint, infer=infer)
     vocabularies = facets.Vocabularies.load(catalogue)
     known = {iri[len(facets.iris.VOCAB):]: iri for iri in vocabularies.by_scheme if iri.startswith(facets.iris.VOCAB)}
     width = display_width(output)
@@ -122,10 +118,9 @@ def _scheme_label(catalogue, iri: str, lang: str) -> str | None:
 
     from kzgraph import iris
 
-    store = getattr(catalogue, "store", catalogue)
     found: dict[str, str] = {}
     for prop in (iris.SKOS + "prefLabel", iris.RDFS + "label", iris.DCTERMS + "title"):
-        for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(prop), None):
+        for q in catalogue.match(ox.NamedNode(iri), ox.NamedNode(prop), None):
             if isinstance(q.object, ox.Literal):
                 found.setdefault(q.object.language or "", q.object.value)
     return found.get(lang) or found.get("en") or next(iter(found.values()), None)

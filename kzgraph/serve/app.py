@@ -21,7 +21,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from kzgraph import iris, sparql
+from kzgraph import iris
+
+from kzgraph.query import sparql
 from kzgraph.errors import InputError, UsageError
 from kzgraph.serve import protocol
 from kzgraph.serve.linked import ONTOLOGY, LinkedData

@@ -6,7 +6,7 @@ from standard input and writes the answers to standard output, each a pickled me
 4-byte length in front. The server kills a worker whose query outlives its timeout (a signal
 cannot stop pyoxigraph's native evaluation; a process can be killed) and starts another.
 
-Queries run here, and so do the result writers (``kzgraph.results``, ``kzgraph.export``), so
+Queries run here, and so do the result writers (``kzgraph.query.results``, ``kzgraph.export``), so
 the server's event loop only moves bytes. No Starlette, no rdflib here.
 """
 
@@ -23,10 +23,12 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-# The named graph `kzgraph push` writes the catalogue to (kzgraph.remote.DEFAULT_GRAPH): the
-# server keeps a copy of the default graph under that name, so that a client asking for it with
-# default-graph-uri (kzgraph query --endpoint does) sees the catalogue.
-CATALOGUE_GRAPH = "https://w3id.org/kzgraph/graph"
+from kzgraph import iris
+
+# The named graph `kzgraph push` writes the catalogue to (iris.GRAPH): the server keeps a copy
+# of the default graph under that name, so that a client asking for it with default-graph-uri
+# (kzgraph query --endpoint does) sees the catalogue.
+CATALOGUE_GRAPH = iris.GRAPH
 # The `link` a cut SELECT result carries in its head (SPARQL JSON and XML results allow links there).
 TRUNCATED_LINK = "urn:kzgraph:truncated"
 HEADER = struct.Struct(">I")
@@ -76,13 +78,13 @@ def _dataset_arguments(default: list[str] | None, named: list[str] | None) -> di
 
 @functools.lru_cache(maxsize=4096)
 def check(text: str) -> None:
-    """The guard of `kzgraph query` (`kzgraph.sparql.check_query`), for a public endpoint.
+    """The guard of `kzgraph query` (`kzgraph.query.sparql.check_query`), for a public endpoint.
 
     Run here rather than in the server's event loop: where the text mentions SERVICE (even in a
     comment or an IRI) the guard parses it a second time with rdflib, which can take 100 ms; a
     text that passed is remembered, so a query sent again costs nothing.
     """
-    from kzgraph import sparql
+    from kzgraph.query import sparql
 
     sparql.check_query(text, allow_file_datasets=False)
 
@@ -93,7 +95,7 @@ def answer(store: ox.Store, job: dict[str, Any]) -> tuple:
     Error kinds: "refused" (the guard said no: an update, SERVICE, FROM <file:…>), "syntax",
     "format" (the chosen format cannot carry the result), "failure".
     """
-    from kzgraph import sparql
+    from kzgraph.query import sparql
     from kzgraph.errors import InputError, KzgraphError, UsageError
 
     try:
@@ -111,7 +113,7 @@ def answer(store: ox.Store, job: dict[str, Any]) -> tuple:
             **_dataset_arguments(job.get("default"), job.get("named")),
         )
     except SyntaxError as err:
-        return ("error", "syntax", str(sparql._syntax_error(err, job["query"])))
+        return ("error", "syntax", str(sparql.syntax_error(err, job["query"])))
     except (OSError, ValueError, TypeError) as err:
         return ("error", "failure", f"the query failed: {' '.join(str(err).split())}")
     cap = job["max_rows"]
@@ -142,7 +144,7 @@ def answer(store: ox.Store, job: dict[str, Any]) -> tuple:
 
 def render(result, fmt: str, prefixes: dict[str, str] | None) -> bytes:
     """Write a result with the project's writers (results; export for RDF/XML)."""
-    from kzgraph import results
+    from kzgraph.query import results
 
     if fmt == "rdfxml":
         if result.kind != "graph":

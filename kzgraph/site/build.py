@@ -73,7 +73,7 @@ class SiteModel:
     """Everything the templates show, read from the graph once."""
 
     def __init__(self, target: Any, layout: Any, *, base_url: str | None = None, report: bool = True) -> None:
-        from kzgraph import facets
+        from kzgraph.query import facets
 
         self.with_report = report
         self.target = target
@@ -249,12 +249,17 @@ def localized_rows(rows: list[dict], lang: str) -> tuple[list[dict], set[str]]:
     return kept, fallback
 
 
-def entry_groups(iri: str, rows: list[dict], lang: str) -> tuple[Any, list]:
-    """``show``'s entry view of one entry: its groups of (key, values)."""
-    from kzgraph.cli.show import EntryView  # the view `kzgraph show` renders
+def entry_groups(iri: str, rows: list[dict], lang: str) -> list[dict[str, Any]]:
+    """``show``'s entry view of one entry (`kzgraph.query.entry`, in ``lang``):
+    ``[{"key", "title", "fields": [(label, [text])]}]``."""
+    from kzgraph.query.entry import EntryView
 
     view = EntryView(iri, rows, lang)
-    return view, view.groups()
+    out = []
+    for group in view.groups():
+        fields = [(f["label"], list(f["values"])) for f in group["fields"]]
+        out.append({"key": group.get("key") or group["title"], "title": group["title"], "fields": fields})
+    return out
 
 
 # ---------------------------------------------------------------- building

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-# the facets in the order the home page shows them (names as in kzgraph.facets.FACETS)
+# the facets in the order the home page shows them (names as in kzgraph.query.facets.FACETS)
 FACET_ORDER = ("section", "topic", "language", "type", "methodology", "data-format", "country")
 
 
@@ -47,7 +47,7 @@ class FacetData:
 
 def compute(target: Any, vocab: Any, entry_order: list[str]) -> FacetData:
     """Run the `sources` query once per facet value (values no entry has are left out)."""
-    from kzgraph import facets
+    from kzgraph.query import facets
 
     params = {name: param for name, _attr, param in facets.FACET_PARAMS}
     order = {slug: i for i, slug in enumerate(entry_order)}

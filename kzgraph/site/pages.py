@@ -144,15 +144,14 @@ def entry_page(model: SiteModel, row: Any) -> Page:
             label = model.label(iri, lang)
             if lang != "en" and label.lang == "en":
                 fallback.add(label.value)
-        view, groups = entry_groups(row.iri, rows, lang)
         flags = []
         shown = []
-        for title, fields in groups:
-            if title == "Curation flags":
-                flags = [v for _key, values in fields for v in values]
+        for group in entry_groups(row.iri, rows, lang):
+            if group["key"] == "flags":  # shown as claims to verify
+                flags = [v for _label, values in group["fields"] for v in values]
                 continue
-            if fields:
-                shown.append({"title": title, "fields": fields})
+            if group["fields"]:
+                shown.append(group)
         related = set()
         for r in rows:
             for term in (r["node"], r["value"]):
@@ -220,7 +219,8 @@ def node_page(model: SiteModel, iri: str, path: str) -> Page:
     is_org = ORG in g.types(iri)
     incoming = model.entries_pointing_at(iri)
     children = g.subjects(iris.ORG + "subOrganizationOf", iri) + g.subjects(iris.KZG + "branchOf", iri)
-    belongs = sorted(model.part_of.get(iri, set()))
+    # the entries this node is a part of (an organization is behind entries, not part of them)
+    belongs = [] if is_org else sorted(model.part_of.get(iri, set()))
     for lang in LANGS:
         groups = []
         for prop in sorted(incoming):
@@ -366,7 +366,7 @@ def export_files(model: SiteModel) -> dict[str, bytes]:
     """Every file of `kzgraph export --all`, built by the exporter itself."""
     if not hasattr(model, "_exports"):
         from kzgraph import export as ex
-        from kzgraph import profiles
+        from kzgraph.export import profiles
 
         triples = ex.prepare(ex.catalogue_triples(model.target)) if hasattr(model.target, "quads") else ex.prepare(model.g.triples)
         context = ex.context_for(model.layout)
