@@ -45,6 +45,9 @@ VOCAB_SCHEMES = {
     "place": "place",
     "gapkind": "gap-kind",
     "score": "score-element",
+    "flagkind": "flag-kind",
+    "group": "population-group",
+    "tstatus": "translation-status",
 }
 FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"

@@ -38,7 +38,7 @@ def history(tmp_path) -> Path:
     paperlab = entries / "paperlab.ttl"
     paperlab.write_text(paperlab.read_text(encoding="utf-8")
                         .replace('kzg:reviewItem "1"', 'kzg:reviewItem "11"')
-                        .replace("    kzg:primaryLanguage lang:KAZ,", "    kzg:primaryLanguage lang:KAZ,\n        lang:UZB,"),
+                        .replace("    kzg:primaryLanguage lang:KAZ,", "    kzg:primaryLanguage lang:KAZ,\n        lang:UZB,", 1),
                         encoding="utf-8")
     (entries / "kok-team.ttl").unlink()
     svet = entries / "svet.ttl"

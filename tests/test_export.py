@@ -479,14 +479,17 @@ def test_dcat_ap_view_of_the_fixture_conforms_and_says_what_it_should(fixture_gr
     lines = nt_set(view)
     DCAT, DCT, FOAF = iris.DCAT, iris.DCTERMS, iris.FOAF
     ngo, portal = f"<{iris.ID}feminist-ngo>", f"<{iris.ID}gender-portal>"
+    ngo_ds = f"<{iris.ID}feminist-ngo-dataset>"
     expected = [
-        f"<{iris.ID}catalogue> <{DCAT}dataset> {ngo} .",
-        f"{ngo} <{iris.RDF}type> <{DCAT}Dataset> .",
-        f"{ngo} <{DCT}publisher> {ngo} .",  # an organization entry publishes itself
+        # an organization entry is the agent; it publishes a dataset of its own (issue 14)
+        f"<{iris.ID}catalogue> <{DCAT}dataset> {ngo_ds} .",
+        f"{ngo_ds} <{iris.RDF}type> <{DCAT}Dataset> .",
+        f"{ngo_ds} <{DCT}publisher> {ngo} .",
         f"{ngo} <{iris.RDF}type> <{FOAF}Agent> .",
         f"{ngo} <{FOAF}name> \"Feminist NGO\"@en .",
-        f"{ngo} <{DCT}language> <{iris.LANG}ENG> .",  # occasional languages are languages too
-        f"{ngo} <{DCAT}landingPage> <https://example.org/fngo/?a=1&b=%C3%A9> .",
+        f"{ngo_ds} <{DCT}language> <{iris.LANG}ENG> .",  # occasional languages are languages too
+        f"{ngo_ds} <{DCAT}landingPage> <https://example.org/fngo/?a=1&b=%C3%A9> .",
+        f"<{iris.ID}feminist-ngo-distribution> <{DCAT}accessURL> <https://example.org/fngo/?a=1&b=%C3%A9> .",
         f"{portal} <{DCT}publisher> <{iris.ID}un-agency> .",
         f"<{iris.ID}un-agency> <{FOAF}name> \"UN agency\"@en .",
         f"{portal} <{DCT}title> \"Gender data portal\"@en .",

@@ -85,6 +85,8 @@ UNALIGNED_BY_DESIGN = {
     "accountUrlPattern", "weight", "waveNumber", "missingShareAtLeast", "indicatorCount",
     "sampleSize", "respondentCountMoreThan", "documentCountMoreThan", "economyCount",
     "componentCount", "flaggedProperty",
+    # issue 14: a yes/no and a count the review states, with no standard counterpart
+    "statesSampleSize", "genderPublicationCount",
 }
 
 

@@ -108,7 +108,7 @@ def test_second_release_lists_what_changed_since_the_first(runner, tmp_path):
     released = git(root, "rev-parse", "HEAD")
     entry = root / "data" / "entries" / "paperlab.ttl"
     text = entry.read_text(encoding="utf-8")
-    entry.write_text(text.replace("    kzg:primaryLanguage lang:KAZ,", "    kzg:primaryLanguage lang:KAZ,\n        lang:UZB,"),
+    entry.write_text(text.replace("    kzg:primaryLanguage lang:KAZ,", "    kzg:primaryLanguage lang:KAZ,\n        lang:UZB,", 1),
                      encoding="utf-8")
     git(root, "commit", "-q", "-am", "PaperLab in Uzbek too")
     result = _release(runner, root, "0.3.0")

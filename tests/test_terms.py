@@ -80,8 +80,11 @@ def test_a_copied_entry_is_reported_in_the_copy_naming_both_files(runner, checko
         "the IRI id:copy (id:paperlab)"
     ) in lines
     shared = [l for l in lines if "is also described in" in l]
-    # id:paperlab and its assessment, each naming the original file and its line
-    assert len(shared) == 2
+    # id:paperlab and each node of its file (assessment, flags, research series, translations),
+    # each naming the original file and its line
+    subjects = {line.split()[0] for line in original.read_text(encoding="utf-8").splitlines()
+                if line.startswith("id:")}
+    assert len(shared) == len(subjects) == 7
     assert shared[0].startswith(f"{copy}:{subject_line}: violation: id:paperlab is also described in "
                                 f"{original}:{_line_of(original, 'id:paperlab')};")
     # and the original file reports it too, naming the copy

@@ -80,7 +80,7 @@ def languages_cell(primary: Sequence[str], occasional: Sequence[str]) -> str:
 @click.option("--founded-after", type=int, metavar="YEAR", help="Founded in YEAR or later (inclusive; entries without a founding year are left out).")
 @click.option("--founded-before", type=int, metavar="YEAR", help="Founded in YEAR or earlier (inclusive).")
 @click.option("--active", is_flag=True, help="Only entries that have not been dissolved.")
-@click.option("--search", metavar="TEXT", help="Case-insensitive text in a name or description.")
+@click.option("--search", metavar="TEXT", help="Case-insensitive text in a name, description or topic label, in English, Russian or Kazakh.")
 @click.option("--sort", "sort_key", type=click.Choice(("section", "name", "score", "founded")), default="section", show_default=True, help="Order of the rows (score: highest first; founded: oldest first).")
 @labels_option
 @output_options(["table", "json", "csv", "markdown", "ndjson"], "table")

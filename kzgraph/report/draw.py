@@ -61,30 +61,65 @@ def _matplotlib():
     return matplotlib
 
 
+DRAWERS = {
+    "topic-language": "_heatmap",
+    "methodology": "_methodology",
+    "transparency-score": "_scores",
+    "data-access": "_data_access",
+    "sdg5": "_heatmap",
+    "timeline": "_timeline",
+    "coverage": "_coverage",
+}
+
+
 def render(report: Report, *, png: bool = True) -> None:
-    """Draw every chart of ``report`` in place (``svg``, and ``png`` unless told not to)."""
+    """Draw every chart of ``report`` in place (``svg``, and ``png`` unless told not to).
+
+    Charts are independent, so on a machine with two or more cores they are drawn in two
+    forked worker processes (matplotlib is single-threaded; the output does not depend on
+    which process drew a chart). ``KZGRAPH_REPORT_JOBS=1`` draws them all in this process.
+    """
+    import os
+
+    _matplotlib()
+    from matplotlib import figure  # noqa: F401 - imported once here, inherited by the workers
+
+    jobs = [(chart, png) for chart in report.charts]
+    workers = min(2, os.cpu_count() or 1, len(jobs))
+    if os.environ.get("KZGRAPH_REPORT_JOBS", "").strip() == "1":
+        workers = 1
+    drawn = None
+    if workers > 1:
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: draw here
+            context = None
+        if context is not None:
+            with context.Pool(workers) as pool:
+                drawn = pool.map(_draw, jobs, chunksize=1)
+    if drawn is None:
+        drawn = [_draw(job) for job in jobs]
+    for chart, (svg, image) in zip(report.charts, drawn):
+        chart.svg, chart.png = svg, image
+
+
+def _draw(job: tuple[Chart, bool]) -> tuple[str, bytes]:
+    """One chart's SVG text and PNG bytes."""
     mpl = _matplotlib()
     from matplotlib.figure import Figure
 
-    drawers = {
-        "topic-language": _heatmap,
-        "methodology": _methodology,
-        "transparency-score": _scores,
-        "data-access": _data_access,
-        "sdg5": _heatmap,
-        "timeline": _timeline,
-        "coverage": _coverage,
-    }
-    for chart in report.charts:
-        with mpl.rc_context({**RC, "svg.id": f"{chart.name}-svg"}):
-            fig = Figure(layout="constrained")
-            fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
-            drawers[chart.name](fig, chart)
-            fig.suptitle(chart.title, fontsize=12, fontweight="bold", x=0.01, ha="left")
-            chart.svg = _svg(fig, chart)
-            # the layout is done: drawing the PNG need not compute it again
-            fig.set_layout_engine("none")
-            chart.png = _png(fig) if png else b""
+    chart, png = job
+    with mpl.rc_context({**RC, "svg.id": f"{chart.name}-svg"}):
+        fig = Figure(layout="constrained")
+        fig.get_layout_engine().set(w_pad=0.1, h_pad=0.08)
+        globals()[DRAWERS[chart.name]](fig, chart)
+        fig.suptitle(chart.title, fontsize=12, fontweight="bold", x=0.01, ha="left")
+        svg = _svg(fig, chart)
+        # the layout is done: drawing the PNG need not compute it again
+        fig.set_layout_engine("none")
+        return svg, (_png(fig) if png else b"")
 
 
 def _svg(fig, chart: Chart) -> str:

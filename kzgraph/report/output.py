@@ -111,6 +111,13 @@ def check_target(out_dir: Path) -> None:
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"cannot write the report to {out_dir}: the folder {parent} does not exist")
+    # the report is written beside DIR and renamed: find out now whether that is possible
+    import tempfile
+
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".probe", dir=parent))
+    except OSError as err:
+        raise UsageError(f"cannot write the report to {out_dir}: {err.strerror or err}") from None
 
 
 def write(report: Report, out_dir: str | Path) -> list[Path]:

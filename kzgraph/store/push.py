@@ -34,6 +34,10 @@ from kzgraph.errors import KzgraphError, RuntimeFailure, UsageError
 from kzgraph.store.remote import FORM, N_TRIPLES, Client, Endpoint, RemoteCatalogue, Response, check_graph
 
 CHUNK_TRIPLES = 100_000
+# SPARQL Update bodies are parsed whole: Virtuoso 7.2's SPARQL compiler runs out of memory on an
+# INSERT DATA of the catalogue's RDFS closure in one request ("SP030 ... memory exhausted"), so
+# updates go in smaller chunks than Graph Store uploads.
+UPDATE_CHUNK_TRIPLES = 2_000
 TEMP_PREFIX = "urn:kzgraph:push:"
 METHODS = ("auto", "gsp", "update")
 
@@ -133,7 +137,8 @@ def push(
     moved = False
     server = ""
     try:
-        for i, part in enumerate(chunks(triples, chunk_size)):
+        size = chunk_size if method == "gsp" else min(chunk_size, UPDATE_CHUNK_TRIPLES)
+        for i, part in enumerate(chunks(triples, size)):
             data = serialize_chunk(part)
             if method == "gsp":
                 assert endpoint.store_url is not None
