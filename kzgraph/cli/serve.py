@@ -78,9 +78,9 @@ def serve(
         catalogue = load_from_options(root, data)
         store = catalogue.store
         if infer:
-            from kzgraph.cli.query import _apply_inference
+            from kzgraph.reason import infer as closure_of
 
-            store = _apply_inference(catalogue, infer, root)
+            store = closure_of(catalogue, infer, root=root).store
         from kzgraph import export
         from kzgraph.paths import resolve_layout
         from kzgraph.serve.app import ServerState, Settings

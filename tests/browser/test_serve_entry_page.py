@@ -1,38 +1,19 @@
 """A person opens an entry's IRI on `kzgraph serve` in Chromium and sees the entry page.
 
 Debian's ``/usr/bin/chromium`` driven by Playwright (``executable_path``; never ``playwright
-install``). Marked ``browser`` and ``servers``: it starts ``kzgraph serve`` on 127.0.0.1.
+install``), the session's browser of ``tests/browser/conftest.py``. Marked ``browser`` and
+``servers``: it starts ``kzgraph serve`` on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 import serve_helpers
-from servers import missing
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright (PyPI)", "pip install playwright; never 'playwright install'")
-    if not Path(CHROMIUM).is_file() and not shutil.which("chromium"):
-        missing("chromium (Debian package 'chromium')", "apt-get install chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
