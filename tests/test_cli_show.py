@@ -146,3 +146,16 @@ def test_scoring_only_the_shown_entry_changes_nothing(runner, args):
     with mock.patch.object(facets, "scores", lambda *a, entries=None, **k: scores(*a, **k)):
         every = show(runner, *args)
     assert restricted == every
+
+
+def test_languages_are_not_repeated_under_other(runner):
+    """dcterms:language is written beside kzg:primaryLanguage (plain SPARQL finds it); show lists each once.
+
+    From the review: PaperLab publishes in Kazakh and Russian, English occasionally.
+    """
+    import json
+
+    result = runner.invoke(main, ["show", "paperlab", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    languages = json.loads(result.output)["groups"]["Languages"]
+    assert languages == {"primary": ["Kazakh", "Russian"], "occasional": ["English"]}

@@ -429,11 +429,26 @@ class EntryView:
                     part = self.node(pv.value)
                     out += [f"{self.name(pv.value)}: {line}" for line in self.render(show, field, part)]
             return out
+        excluded = self.view.iris(field, "except")
+        if excluded:
+            # the general property repeats what narrower fields show (dcterms:language is written
+            # beside kzg:primaryLanguage): keep only the values no field named in view:except has
+            shown = {v.value for prop in excluded for v in entry.all(prop)}
+            entry = self._without(entry, props, shown)
         values = self.render(show, field, entry)
         otherwise = self.view.text(field, "otherwise")
         if otherwise and self.view.one(field, "translate") is not None:
             otherwise = self._(otherwise)
         return values or ([otherwise] if otherwise else [])
+
+    @staticmethod
+    def _without(node: Node, props: list[str], values: set[str]) -> Node:
+        """A copy of ``node`` whose ``props`` lack the given values."""
+        copy = Node(node.iri)
+        copy.props = dict(node.props)
+        for prop in props:
+            copy.props[prop] = [v for v in node.all(prop) if v.value not in values]
+        return copy
 
     def groups(self) -> list[dict[str, Any]]:
         """The groups with their non-empty fields, in the view's order."""
