@@ -150,6 +150,8 @@ def entry_page(model: SiteModel, row: Any) -> Page:
             if group["key"] == "flags":  # shown as claims to verify
                 flags = [v for _label, values in group["fields"] for v in values]
                 continue
+            if group["key"] == "identity":  # the description is the page's lead paragraph
+                group = {**group, "fields": [(k, v) for k, v in group["fields"] if k != "description"]}
             if group["fields"]:
                 shown.append(group)
         related = set()
