@@ -122,10 +122,12 @@ def test_every_kind_of_page_has_no_console_error_and_no_serious_axe_violation(si
     assert problems == [], "\n".join(problems)
 
 
-# Text nodes of two or more Latin-script words (3+ letters each) whose nearest lang attribute is not
-# English: on a Russian or Kazakh page that is English shown without lang="en" (an untranslated
-# interface string, or a fallback a screen reader would read with Russian or Kazakh rules).
-# Code, quoted command names ('kzgraph sources') and URLs are not prose.
+# Text nodes of two or more Latin-script words (3+ letters each), mostly in Latin script, whose
+# nearest lang attribute is not English: on a Russian or Kazakh page that is English shown without
+# lang="en" (an untranslated interface string, or a fallback a screen reader would read with Russian
+# or Kazakh rules). A Russian or Kazakh sentence that names an organization in its English form
+# ("World Bank") is mostly Cyrillic and is not English text. Code, quoted command names
+# ('kzgraph sources') and URLs are not prose.
 UNMARKED_ENGLISH = r"""() => {
   const out = [];
   const latin = /[A-Za-z]{3,}[,;:.'’-]?[^\S\n]+[A-Za-z]{3,}/;
@@ -137,6 +139,9 @@ UNMARKED_ENGLISH = r"""() => {
     const text = node.textContent.replace(/'[^']*'/g, " ").replace(/https?:\/\/\S+/g, " ")
       .replace(/\bkzgraph(\s+[a-z-]+)*/g, " ");
     if (!latin.test(text)) continue;
+    const latinLetters = (text.match(/[A-Za-z]/g) || []).length;
+    const cyrillicLetters = (text.match(/[\u0400-\u04FF]/g) || []).length;
+    if (cyrillicLetters >= latinLetters) continue;
     const lang = (el.closest("[lang]") || document.documentElement).getAttribute("lang");
     if (!lang.startsWith("en")) out.push("<" + el.tagName.toLowerCase() + "> " + node.textContent.trim().slice(0, 100));
   }
@@ -194,8 +199,11 @@ def test_entry_pages_show_figures_and_claims_to_verify(site, page, lang):
     assert claims.count() >= 1, f"{lang}: Eurasianet shows no claim to verify"
     assert claims.first.is_visible()
     assert claims.first.locator(".claim-reason").inner_text().strip(), "a claim without its reason"
-    # PaperLab has no open flag
+    # PaperLab: the review implies its seat ("from Kazakhstan") and its text carries stray U+2006
+    # spaces, both on record; Feminita's item has no anomaly, so its page has no claim
     page.goto(site.entries[lang][PAPERLAB], wait_until="load")
+    assert page.locator("aside#claims-to-verify li.claim").count() == 2
+    page.goto(site.entries[lang][ID + "feminita"], wait_until="load")
     assert page.locator("aside#claims-to-verify li.claim").count() == 0
     assert page.watch.take() == []
 
