@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 from pathlib import Path
 
 from kzgraph.errors import UsageError
@@ -121,35 +120,11 @@ def check_target(out_dir: Path) -> None:
 
 
 def write(report: Report, out_dir: str | Path) -> list[Path]:
-    """Write the report folder atomically (temporary folder, then rename); return the files written."""
-    import tempfile
+    """Write the report folder atomically (kzgraph.output.write_folder); return the files written."""
+    from kzgraph.output import write_folder
 
     out_dir = Path(out_dir)
     check_target(out_dir)
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
     content = files(report)
-    try:
-        temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
-    except OSError as err:
-        raise UsageError(f"cannot write the report to {out_dir}: {err.strerror or err}") from None
-    old: Path | None = None
-    try:
-        for name in sorted(content):
-            with open(temp / name, "wb") as handle:
-                handle.write(content[name])
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o777 & ~umask)
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=parent))
-            os.rmdir(old)
-            os.replace(out_dir, old)
-        os.replace(temp, out_dir)
-    except OSError as err:
-        shutil.rmtree(temp, ignore_errors=True)
-        if old is not None and old.exists() and not out_dir.exists():
-            os.replace(old, out_dir)
-        raise UsageError(f"cannot write the report to {out_dir}: {err.strerror or err}") from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    write_folder(out_dir, content)
     return [out_dir / name for name in sorted(content)]
